@@ -1,0 +1,38 @@
+import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Debian's Chromium when present (CI and this machine cannot download Playwright's browsers).
+const systemChromium = '/usr/bin/chromium';
+const executablePath = fs.existsSync(systemChromium) ? systemChromium : undefined;
+const port = Number(process.env.E2E_PORT ?? 4173);
+const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-e2e-'));
+
+export default defineConfig({
+	testDir: 'test',
+	testMatch: '**/*.e2e.ts',
+	timeout: 60_000,
+	workers: 1,
+	reporter: [['list']],
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath,
+			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
+		}
+	},
+	webServer: {
+		command: `node bin/handoff.js serve --no-build`,
+		url: `http://127.0.0.1:${port}/api/health`,
+		timeout: 120_000,
+		reuseExistingServer: false,
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			HANDOFF_DB: path.join(dbDir, 'e2e.duckdb'),
+			HANDOFF_DEMO_TICKETS: '1500'
+		}
+	}
+});

@@ -1,0 +1,549 @@
+// The canonical import: stream both files through zod into DuckDB staging tables (appender),
+// then check, de-duplicate and upsert everything in one transaction. A fatal problem throws
+// ImportFatalError before anything is written; a rejected row is reported, never fatal.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import {
+	checkHeader,
+	eventSchema,
+	fieldErrors,
+	ticketSchema,
+	EVENT_FIELDS,
+	TICKET_FIELDS,
+	type FileKind
+} from '../import/canonical.ts';
+import { detectFormat, FatalFileError, readRecords, type FileFormat } from '../import/read-records.ts';
+import { TimeZoneRules } from '../import/timestamps.ts';
+import { dbPath, query, withConnection } from './db.ts';
+
+export type ImportSource = 'cli' | 'upload' | 'demo';
+
+export interface ImportRequest {
+	ticketsFile: string;
+	eventsFile?: string;
+	/** Names shown in messages and history (uploads live under generated names). */
+	ticketsName?: string;
+	eventsName?: string;
+	source: ImportSource;
+	/** Time zone for naive timestamps; default HANDOFF_TZ or UTC. */
+	timeZone?: string;
+	db?: string;
+	onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+	phase: 'reading tickets' | 'reading events' | 'checking and saving';
+	file: string;
+	rows: number;
+	rowsPerSecond: number;
+	bytesRead: number;
+	totalBytes: number;
+}
+
+export interface RowIssue {
+	severity: 'error' | 'warning';
+	file: string;
+	line: number;
+	field: string;
+	reason: string;
+	record_id: string | null;
+}
+
+export interface FileCounts {
+	read: number;
+	inserted: number;
+	updated: number;
+	unchanged: number;
+	rejected: number;
+}
+
+export interface ImportSummary {
+	importId: number;
+	status: 'committed' | 'committed_with_rejects';
+	tickets: FileCounts;
+	events: FileCounts;
+	warnings: number;
+	/** The first issues (errors, then warnings, by file and line); all of them are in import_rejects. */
+	issues: RowIssue[];
+	ignoredColumns: { tickets: string[]; events: string[] };
+	seconds: number;
+}
+
+export class ImportFatalError extends Error {
+	constructor(
+		readonly file: string,
+		readonly problem: string
+	) {
+		super(`${file}: ${problem}`);
+		this.name = 'ImportFatalError';
+	}
+}
+
+const ISSUES_IN_SUMMARY = 200;
+
+const STAGING_SQL = `
+CREATE OR REPLACE TEMP TABLE stage_tickets (
+	line INTEGER, ticket_id VARCHAR, created_us DOUBLE, first_response_us DOUBLE, resolved_us DOUBLE,
+	status VARCHAR, priority VARCHAR, channel VARCHAR, category VARCHAR, customer_id VARCHAR, vip BOOLEAN,
+	team VARCHAR, assignee VARCHAR, csat_score TINYINT, subject VARCHAR, description VARCHAR, extra VARCHAR);
+CREATE OR REPLACE TEMP TABLE stage_events (
+	line INTEGER, event_id VARCHAR, ticket_id VARCHAR, occurred_us DOUBLE, type VARCHAR, from_tier TINYINT,
+	to_tier TINYINT, kind VARCHAR, trigger VARCHAR, actor VARCHAR, team VARCHAR, note VARCHAR, extra VARCHAR);
+CREATE OR REPLACE TEMP MACRO utc_from_us(us) AS make_timestamp(us::BIGINT) AT TIME ZONE 'UTC';
+CREATE OR REPLACE TEMP TABLE stage_issues (
+	kind VARCHAR, severity VARCHAR, file VARCHAR, line INTEGER, field VARCHAR, reason VARCHAR, record_id VARCHAR);
+`;
+
+function appendText(a: DuckDBAppender, v: string | null) {
+	if (v === null) a.appendNull();
+	else a.appendVarchar(v);
+}
+function appendNum(a: DuckDBAppender, v: number | null, kind: 'double' | 'tiny') {
+	if (v === null) a.appendNull();
+	else if (kind === 'double') a.appendDouble(v);
+	else a.appendTinyInt(v);
+}
+
+class IssueLog {
+	errors = 0;
+	warnings = 0;
+	constructor(private readonly appender: DuckDBAppender) {}
+	add(kind: FileKind, issue: RowIssue) {
+		if (issue.severity === 'error') this.errors++;
+		else this.warnings++;
+		const a = this.appender;
+		a.appendVarchar(kind);
+		a.appendVarchar(issue.severity);
+		a.appendVarchar(issue.file);
+		a.appendInteger(issue.line);
+		a.appendVarchar(issue.field);
+		a.appendVarchar(issue.reason);
+		appendText(a, issue.record_id);
+		a.endRow();
+	}
+}
+
+function extrasJson(fields: Record<string, string>, extras: string[]): string | null {
+	if (extras.length === 0) return null;
+	const o: Record<string, string> = {};
+	let any = false;
+	for (const k of extras) {
+		const v = fields[k];
+		if (v !== undefined && v !== '') {
+			o[k] = v;
+			any = true;
+		}
+	}
+	return any ? JSON.stringify(o) : null;
+}
+
+interface StageResult {
+	rows: number;
+	rejected: number;
+	extras: string[];
+	sha256: string;
+}
+
+async function stageFile(
+	conn: DuckDBConnection,
+	kind: FileKind,
+	file: string,
+	label: string,
+	zone: TimeZoneRules,
+	issues: IssueLog,
+	onProgress: ImportRequest['onProgress']
+): Promise<StageResult> {
+	let format: FileFormat;
+	try {
+		format = await detectFormat(file);
+	} catch (err) {
+		throw new ImportFatalError(label, `cannot be read (${(err as Error).message})`);
+	}
+	const appender = await conn.createAppender(kind === 'tickets' ? 'stage_tickets' : 'stage_events', 'main', 'temp');
+	const hash = crypto.createHash('sha256');
+	const schema = kind === 'tickets' ? ticketSchema(zone) : eventSchema(zone);
+	const fieldNames: readonly string[] = kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS;
+	let extras: string[] = [];
+	let rows = 0;
+	let rejected = 0;
+	const started = performance.now();
+	let lastReport = 0;
+	let bytes = 0;
+	let total = 0;
+	const report = (force = false) => {
+		const now = performance.now();
+		if (!onProgress || (!force && now - lastReport < 200)) return;
+		lastReport = now;
+		const secs = (now - started) / 1000;
+		onProgress({
+			phase: kind === 'tickets' ? 'reading tickets' : 'reading events',
+			file: label,
+			rows,
+			rowsPerSecond: secs > 0 ? Math.round(rows / secs) : 0,
+			bytesRead: bytes,
+			totalBytes: total
+		});
+	};
+	const reject = (line: number, field: string, reason: string, recordId: string | null) =>
+		issues.add(kind, { severity: 'error', file: label, line, field, reason, record_id: recordId });
+
+	try {
+		await readRecords(file, label, format, {
+			onHeader(columns) {
+				const check = checkHeader(kind, columns);
+				if (check.fatal) throw new FatalFileError(label, check.fatal);
+				extras = check.extras;
+			},
+			onBadRecord(line, reason) {
+				rows++;
+				rejected++;
+				reject(line, '(row)', reason, null);
+			},
+			onBytes(chunk) {
+				hash.update(chunk);
+			},
+			onProgress(read, size) {
+				bytes = read;
+				total = size;
+			},
+			onRecord(raw, line) {
+				rows++;
+				if ((rows & 4095) === 0) report();
+				// Absent fields (short rows, JSON keys left out) are empty, as SPEC.md says.
+				const input: Record<string, string> = {};
+				for (const f of fieldNames) input[f] = raw[f] ?? '';
+				const parsed = schema.safeParse(input);
+				const recordId = ((kind === 'events' && raw.event_id) || raw.ticket_id || '').trim() || null;
+				if (!parsed.success) {
+					rejected++;
+					for (const e of fieldErrors(parsed.error)) reject(line, e.field, e.reason, recordId);
+					return;
+				}
+				const extra = extrasJson(raw, extras);
+				if (kind === 'tickets') {
+					const t = parsed.data as ReturnType<ReturnType<typeof ticketSchema>['parse']>;
+					appender.appendInteger(line);
+					appender.appendVarchar(t.ticket_id);
+					appender.appendDouble(t.created_at);
+					appendNum(appender, t.first_response_at, 'double');
+					appendNum(appender, t.resolved_at, 'double');
+					appendText(appender, t.status);
+					appender.appendVarchar(t.priority ?? 'normal');
+					appendText(appender, t.channel);
+					appender.appendVarchar(t.category);
+					appendText(appender, t.customer_id);
+					appender.appendBoolean(t.vip);
+					appendText(appender, t.team);
+					appendText(appender, t.assignee);
+					appendNum(appender, t.csat_score, 'tiny');
+					appendText(appender, t.subject);
+					appendText(appender, t.description);
+					appendText(appender, extra);
+				} else {
+					const e = parsed.data as ReturnType<ReturnType<typeof eventSchema>['parse']>;
+					appender.appendInteger(line);
+					appendText(appender, e.event_id);
+					appender.appendVarchar(e.ticket_id);
+					appender.appendDouble(e.occurred_at);
+					appender.appendVarchar(e.type as string);
+					appendNum(appender, e.from_tier, 'tiny');
+					appendNum(appender, e.to_tier, 'tiny');
+					appendText(appender, e.kind);
+					appendText(appender, e.trigger);
+					appendText(appender, e.actor);
+					appendText(appender, e.team);
+					appendText(appender, e.note);
+					appendText(appender, extra);
+				}
+				appender.endRow();
+			}
+		});
+	} catch (err) {
+		if (err instanceof FatalFileError) throw new ImportFatalError(label, err.problem);
+		throw err;
+	} finally {
+		appender.closeSync();
+	}
+	report(true);
+	return { rows, rejected, extras, sha256: hash.digest('hex') };
+}
+
+async function count(conn: DuckDBConnection, sql: string, params: Record<string, string | number> = {}): Promise<number> {
+	const rows = await query<{ n: number }>(conn, `SELECT (${sql})::INTEGER AS n`, params);
+	return Number(rows[0].n);
+}
+
+/** Runs one import. Throws ImportFatalError (nothing written) or returns what it did. */
+export async function runImport(req: ImportRequest): Promise<ImportSummary> {
+	const zone = new TimeZoneRules(req.timeZone ?? process.env.HANDOFF_TZ ?? 'UTC');
+	const ticketsLabel = req.ticketsName ?? path.basename(req.ticketsFile);
+	const eventsLabel = req.eventsFile ? (req.eventsName ?? path.basename(req.eventsFile)) : null;
+	const startedAt = new Date();
+	const t0 = performance.now();
+
+	return withConnection(async (conn) => {
+		await conn.run(STAGING_SQL);
+		const issueAppender = await conn.createAppender('stage_issues', 'main', 'temp');
+		const issues = new IssueLog(issueAppender);
+		let tickets: StageResult;
+		let events: StageResult | null = null;
+		try {
+			tickets = await stageFile(conn, 'tickets', req.ticketsFile, ticketsLabel, zone, issues, req.onProgress);
+			if (req.eventsFile && eventsLabel) {
+				events = await stageFile(conn, 'events', req.eventsFile, eventsLabel, zone, issues, req.onProgress);
+			}
+		} finally {
+			issueAppender.closeSync();
+		}
+		req.onProgress?.({
+			phase: 'checking and saving',
+			file: eventsLabel ?? ticketsLabel,
+			rows: tickets.rows + (events?.rows ?? 0),
+			rowsPerSecond: 0,
+			bytesRead: 0,
+			totalBytes: 0
+		});
+
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			const summary = await merge(conn, {
+				req,
+				tickets,
+				events,
+				ticketsLabel,
+				eventsLabel,
+				startedAt,
+				rejectedTickets: tickets.rejected
+			});
+			await conn.run('COMMIT');
+			summary.seconds = (performance.now() - t0) / 1000;
+			return summary;
+		} catch (err) {
+			await conn.run('ROLLBACK');
+			throw err;
+		} finally {
+			await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues;');
+		}
+	}, req.db ? dbPath(req.db) : undefined);
+}
+
+interface MergeInput {
+	req: ImportRequest;
+	tickets: StageResult;
+	events: StageResult | null;
+	ticketsLabel: string;
+	eventsLabel: string | null;
+	startedAt: Date;
+	rejectedTickets: number;
+}
+
+
+async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSummary> {
+	const id = await count(conn, 'SELECT coalesce(max(id), 0) + 1 FROM imports');
+	const tf = m.ticketsLabel;
+	const ef = m.eventsLabel ?? '';
+
+	// Tickets: the last valid row of an id wins; earlier ones are reported as warnings.
+	await conn.run(
+		`INSERT INTO stage_issues
+		SELECT 'tickets', 'warning', $file, line, 'ticket_id', 'ticket_id ' || ticket_id || ' appears again on line ' || winner || '; that later row is kept', ticket_id
+		FROM (SELECT line, ticket_id, max(line) OVER (PARTITION BY ticket_id) AS winner FROM stage_tickets)
+		WHERE line < winner`,
+		{ file: tf }
+	);
+	await conn.run(`
+		CREATE OR REPLACE TEMP TABLE new_tickets AS
+		SELECT ticket_id, utc_from_us(created_us) AS created_at, utc_from_us(first_response_us) AS first_response_at,
+			utc_from_us(resolved_us) AS resolved_at, status, priority, channel, category, customer_id, vip, team,
+			assignee, csat_score, subject, description, extra, line
+		FROM stage_tickets
+		QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY line DESC) = 1`);
+	await conn.run(`
+		CREATE OR REPLACE TEMP TABLE ticket_changes AS
+		SELECT n.ticket_id,
+			CASE WHEN o.ticket_id IS NULL THEN 'inserted'
+				WHEN (n.created_at, n.first_response_at, n.resolved_at, n.status, n.priority, n.channel, n.category,
+					n.customer_id, n.vip, n.team, n.assignee, n.csat_score, n.subject, n.description, n.extra)
+					IS NOT DISTINCT FROM
+					(o.created_at, o.first_response_at, o.resolved_at, o.status, o.priority, o.channel, o.category,
+					o.customer_id, o.vip, o.team, o.assignee, o.csat_score, o.subject, o.description, o.extra)
+				THEN 'unchanged' ELSE 'updated' END AS change
+		FROM new_tickets n LEFT JOIN tickets o USING (ticket_id)`);
+	await conn.run(`DELETE FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM ticket_changes WHERE change = 'updated')`);
+	await conn.run(
+		`INSERT INTO tickets
+		SELECT n.ticket_id, created_at, first_response_at, resolved_at, status, priority, channel, category, customer_id,
+			vip, team, assignee, csat_score, subject, description, extra, $id, line
+		FROM new_tickets n JOIN ticket_changes c USING (ticket_id) WHERE c.change <> 'unchanged'`,
+		{ id }
+	);
+	await conn.run(
+		`INSERT INTO stage_issues
+		SELECT 'tickets', 'warning', $file, line, 'resolved_at', 'resolved_at is before created_at', ticket_id
+		FROM new_tickets WHERE resolved_at < created_at`,
+		{ file: tf }
+	);
+
+	const ticketCounts = await query<{ change: string; n: number }>(
+		conn,
+		'SELECT change, count(*)::INTEGER AS n FROM ticket_changes GROUP BY change'
+	);
+	const tc = Object.fromEntries(ticketCounts.map((r) => [r.change, Number(r.n)]));
+
+	const eventCounts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+	if (m.events) {
+		// Events of tickets that are unknown, or whose only rows in this file were rejected.
+		await conn.run(
+			`CREATE OR REPLACE TEMP TABLE rejected_ids AS
+			SELECT DISTINCT record_id AS ticket_id, min(line) AS line FROM stage_issues
+			WHERE severity = 'error' AND kind = 'tickets' AND record_id IS NOT NULL
+				AND record_id NOT IN (SELECT ticket_id FROM new_tickets)
+			GROUP BY record_id`
+		);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'error', $file, e.line, 'ticket_id',
+				CASE WHEN r.ticket_id IS NOT NULL THEN 'unknown ticket_id ' || e.ticket_id || ' (its row on line ' || r.line || ' of ' || $tfile || ' was rejected)'
+					ELSE 'unknown ticket_id ' || e.ticket_id END,
+				coalesce(e.event_id, e.ticket_id)
+			FROM stage_events e
+			LEFT JOIN rejected_ids r USING (ticket_id)
+			WHERE r.ticket_id IS NOT NULL OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
+			{ file: ef, tfile: tf }
+		);
+		await conn.run(`
+			CREATE OR REPLACE TEMP TABLE keyed_events AS
+			SELECT coalesce('id:' || event_id, concat_ws(chr(31), 'k', ticket_id, epoch_us(occurred_at)::VARCHAR, type,
+					coalesce(from_tier::VARCHAR, ''), coalesce(to_tier::VARCHAR, ''), coalesce(actor, ''))) AS event_key, *
+			FROM (
+				SELECT line, event_id, ticket_id, utc_from_us(occurred_us) AS occurred_at, type, from_tier, to_tier, kind, trigger,
+					actor, team, note, extra
+				FROM stage_events e
+				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
+					AND e.ticket_id IN (SELECT ticket_id FROM tickets)
+			)`);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, line, CASE WHEN event_key LIKE 'id:%' THEN 'event_id' ELSE 'occurred_at' END,
+				'the same event appears again on line ' || winner || '; that later row is kept', coalesce(event_id, ticket_id)
+			FROM (SELECT line, event_key, event_id, ticket_id, max(line) OVER (PARTITION BY event_key) AS winner FROM keyed_events)
+			WHERE line < winner`,
+			{ file: ef }
+		);
+		await conn.run(`
+			CREATE OR REPLACE TEMP TABLE new_events AS
+			SELECT * FROM keyed_events QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY line DESC) = 1`);
+		await conn.run(`
+			CREATE OR REPLACE TEMP TABLE event_changes AS
+			SELECT n.event_key,
+				CASE WHEN o.event_key IS NULL THEN 'inserted'
+					WHEN (n.event_id, n.ticket_id, n.occurred_at, n.type, n.from_tier, n.to_tier, n.kind, n.trigger, n.actor, n.team, n.note, n.extra)
+						IS NOT DISTINCT FROM
+						(o.event_id, o.ticket_id, o.occurred_at, o.type, o.from_tier, o.to_tier, o.kind, o.trigger, o.actor, o.team, o.note, o.extra)
+					THEN 'unchanged' ELSE 'updated' END AS change
+			FROM new_events n LEFT JOIN events o USING (event_key)`);
+		await conn.run(`DELETE FROM events WHERE event_key IN (SELECT event_key FROM event_changes WHERE change = 'updated')`);
+		await conn.run(
+			`INSERT INTO events
+			SELECT n.event_key, event_id, ticket_id, occurred_at, type, from_tier, to_tier, kind, trigger, actor, team, note, extra, $id, line
+			FROM new_events n JOIN event_changes c USING (event_key) WHERE c.change <> 'unchanged'`,
+			{ id }
+		);
+		// from_tier should match the tier the ticket is in; replay the tier changes to see.
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, line, 'from_tier',
+				'from_tier ' || from_tier || ' does not match the tier the ticket is in (' || current_tier || '); to_tier ' || to_tier || ' is used',
+				coalesce(event_id, ticket_id)
+			FROM (
+				SELECT e.*, lag(to_tier, 1, 1) OVER (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line) AS current_tier
+				FROM events e
+				WHERE type IN ('escalated', 'de_escalated')
+					AND ticket_id IN (SELECT ticket_id FROM new_events)
+			)
+			WHERE import_id = $id AND from_tier <> current_tier`,
+			{ file: ef, id }
+		);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, line, 'to_tier',
+				CASE WHEN type = 'escalated' THEN 'escalated to tier ' || to_tier || ', which is not above tier ' || from_tier
+					ELSE 'de_escalated to tier ' || to_tier || ', which is not below tier ' || from_tier END,
+				coalesce(event_id, ticket_id)
+			FROM new_events
+			WHERE (type = 'escalated' AND to_tier <= from_tier) OR (type = 'de_escalated' AND to_tier >= from_tier)`,
+			{ file: ef }
+		);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, e.line, 'occurred_at', 'the event is before the ticket was created (' || strftime(t.created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') || ')',
+				coalesce(e.event_id, e.ticket_id)
+			FROM new_events e JOIN tickets t USING (ticket_id)
+			WHERE e.occurred_at < t.created_at`,
+			{ file: ef }
+		);
+		const ec = await query<{ change: string; n: number }>(
+			conn,
+			'SELECT change, count(*)::INTEGER AS n FROM event_changes GROUP BY change'
+		);
+		for (const r of ec) eventCounts[r.change as 'inserted' | 'updated' | 'unchanged'] = Number(r.n);
+	}
+
+	const rejectedEvents = m.events
+		? await count(conn, `SELECT count(DISTINCT line) FROM stage_issues WHERE severity = 'error' AND kind = 'events'`)
+		: 0;
+	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
+	await conn.run(
+		`INSERT INTO import_rejects SELECT $id, severity, file, line, field, reason, record_id FROM stage_issues`,
+		{ id }
+	);
+	const status = m.rejectedTickets + rejectedEvents > 0 ? 'committed_with_rejects' : 'committed';
+	await conn.run(
+		`INSERT INTO imports VALUES ($id, $source, 'canonical', $tfile, $tsha, $efile, $esha, $started, now(), $status,
+			$tread, $tins, $tupd, $tunch, $trej, $eread, $eins, $eupd, $eunch, $erej, $warnings)`,
+		{
+			id,
+			source: m.req.source,
+			tfile: m.ticketsLabel,
+			tsha: m.tickets.sha256,
+			efile: m.eventsLabel,
+			esha: m.events?.sha256 ?? null,
+			started: m.startedAt.toISOString(),
+			status,
+			tread: m.tickets.rows,
+			tins: tc.inserted ?? 0,
+			tupd: tc.updated ?? 0,
+			tunch: tc.unchanged ?? 0,
+			trej: m.rejectedTickets,
+			eread: m.events?.rows ?? 0,
+			eins: eventCounts.inserted,
+			eupd: eventCounts.updated,
+			eunch: eventCounts.unchanged,
+			erej: rejectedEvents,
+			warnings
+		} as never
+	);
+	const firstIssues = await query<RowIssue>(
+		conn,
+		`SELECT severity, file, line, field, reason, record_id FROM stage_issues
+		ORDER BY severity = 'warning', kind = 'events', line, field LIMIT $limit`,
+		{ limit: ISSUES_IN_SUMMARY }
+	);
+	return {
+		importId: id,
+		status,
+		tickets: {
+			read: m.tickets.rows,
+			inserted: tc.inserted ?? 0,
+			updated: tc.updated ?? 0,
+			unchanged: tc.unchanged ?? 0,
+			rejected: m.rejectedTickets
+		},
+		events: { read: m.events?.rows ?? 0, ...eventCounts, rejected: rejectedEvents },
+		warnings,
+		issues: firstIssues.map((r) => ({ ...r, line: Number(r.line) })),
+		ignoredColumns: { tickets: m.tickets.extras, events: m.events?.extras ?? [] },
+		seconds: 0
+	};
+}
