@@ -107,18 +107,25 @@ const boolean = z.string().transform((s, ctx): boolean => {
 	return z.NEVER;
 });
 
-function timestamp(zone: TimeZoneRules, required: boolean) {
+const TIMESTAMP_HELP = '(expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])';
+
+function optionalTimestamp(zone: TimeZoneRules) {
 	return z.string().transform((s, ctx): number | null => {
-		if (s.trim() === '') {
-			if (required) ctx.addIssue({ code: 'custom', message: 'is required' });
-			return required ? z.NEVER : null;
-		}
+		if (s.trim() === '') return null;
 		const micros = parseTimestamp(s, zone);
 		if (micros === undefined) {
-			ctx.addIssue({
-				code: 'custom',
-				message: `"${s}" is not a timestamp (expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])`
-			});
+			ctx.addIssue({ code: 'custom', message: `"${s}" is not a timestamp ${TIMESTAMP_HELP}` });
+			return z.NEVER;
+		}
+		return micros;
+	});
+}
+
+function requiredTimestamp(zone: TimeZoneRules) {
+	return z.string().transform((s, ctx): number => {
+		const micros = s.trim() === '' ? undefined : parseTimestamp(s, zone);
+		if (micros === undefined) {
+			ctx.addIssue({ code: 'custom', message: s.trim() === '' ? 'is required' : `"${s}" is not a timestamp ${TIMESTAMP_HELP}` });
 			return z.NEVER;
 		}
 		return micros;
@@ -128,9 +135,9 @@ function timestamp(zone: TimeZoneRules, required: boolean) {
 export function ticketSchema(zone: TimeZoneRules) {
 	return z.object({
 		ticket_id: requiredId,
-		created_at: timestamp(zone, true),
-		first_response_at: timestamp(zone, false),
-		resolved_at: timestamp(zone, false),
+		created_at: requiredTimestamp(zone),
+		first_response_at: optionalTimestamp(zone),
+		resolved_at: optionalTimestamp(zone),
 		status: optionalId,
 		priority: oneOf(PRIORITIES, 'normal'),
 		channel: optionalId,
@@ -150,7 +157,7 @@ export function eventSchema(zone: TimeZoneRules) {
 		.object({
 			event_id: optionalId,
 			ticket_id: requiredId,
-			occurred_at: timestamp(zone, true),
+			occurred_at: requiredTimestamp(zone),
 			type: oneOf(EVENT_TYPES, null).refine((v) => v !== null, { message: 'is required' }),
 			from_tier: integerIn(1, 9),
 			to_tier: integerIn(1, 9),

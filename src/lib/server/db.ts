@@ -31,7 +31,7 @@ async function open(file: string): Promise<DuckDBInstance> {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	let instance: DuckDBInstance;
 	try {
-		instance = await DuckDBInstance.create(file);
+		instance = await DuckDBInstance.fromCache(file);
 	} catch (err) {
 		if (err instanceof Error && /lock/i.test(err.message)) throw new DatabaseLockedError(file, err);
 		throw err;

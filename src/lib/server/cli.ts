@@ -1,0 +1,286 @@
+// The `handoff` command line: import, demo and serve. Each command is a thin layer over the
+// same $lib/server code the web app uses; when a server holds the database, writes go
+// through it (see server-link.ts) so DuckDB's one-writer rule is never hit.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { closeInstance, dbPath, getInstance, DatabaseLockedError } from './db.ts';
+import { ImportFatalError, runImport, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
+import { findRunningServer, importThroughServer, removeServerInfo, writeServerInfo } from './server-link.ts';
+import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
+import { writeDemoCsv } from './demo-data.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const HELP = `handoff: escalation KPIs and blameless reviews for support teams
+
+Usage:
+  handoff import --tickets FILE [--events FILE] [--format canonical] [--db PATH] [--json] [--progress]
+      Load a tickets export and, optionally, its events (CSV, JSON array or NDJSON).
+      Progress (rows, rows/s) shows on a terminal, or on stderr anywhere with --progress.
+      Exits 0 when the import committed (rejected rows are listed, not fatal), 1 on a fatal
+      problem (nothing is changed then). Sends the files to the server if one is running.
+  handoff demo [--tickets N] [--seed S] [--db PATH] [--json]
+      Generate about 20 weeks of realistic demo data (default ${DEMO_DEFAULT_TICKETS} tickets) and import it.
+  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
+      Build the web app if needed and serve it (default http://127.0.0.1:3000). An empty
+      database gets demo data first.
+
+Environment:
+  HANDOFF_DB              database file (default data/handoff.duckdb)
+  HANDOFF_TZ              time zone for timestamps without an offset (default UTC)
+  HANDOFF_MAX_UPLOAD_MB   largest file the Imports page accepts (default 1024)
+  HOST, PORT              where serve listens (default 127.0.0.1 and 3000)
+
+Run 'handoff COMMAND --help' for one command.`;
+
+const COMMAND_HELP: Record<string, string> = {
+	import: HELP.split('\n').slice(3, 8).join('\n'),
+	demo: HELP.split('\n').slice(8, 10).join('\n'),
+	serve: HELP.split('\n').slice(10, 13).join('\n')
+};
+
+class UsageError extends Error {}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Progress on stderr: redrawn in place on a terminal, one line each with --progress elsewhere. */
+function progressPrinter(enabled: boolean, tty = process.stderr.isTTY === true) {
+	let shown = false;
+	return {
+		update(p: ImportProgress) {
+			if (!enabled) return;
+			const pct = p.totalBytes > 0 ? `  ${Math.floor((100 * p.bytesRead) / p.totalBytes)}%` : '';
+			const rate = p.rowsPerSecond > 0 ? `  (${fmt(p.rowsPerSecond)} rows/s)` : '';
+			const text = `${p.phase}: ${fmt(p.rows)} rows${rate}${pct}`;
+			if (tty) process.stderr.write(`\r\x1b[K${text}`);
+			else process.stderr.write(`progress ${text}\n`);
+			shown = tty;
+		},
+		done() {
+			if (shown) process.stderr.write('\r\x1b[K');
+		}
+	};
+}
+
+function printSummary(s: ImportSummary, files: string) {
+	const line = (label: string, c: ImportSummary['tickets']) =>
+		`  ${label.padEnd(8)} ${fmt(c.read).padStart(10)} read  ${fmt(c.inserted).padStart(10)} new  ${fmt(c.updated).padStart(8)} updated  ${fmt(c.unchanged).padStart(10)} unchanged  ${fmt(c.rejected).padStart(8)} rejected`;
+	const out = [
+		`Imported ${files} as import #${s.importId} in ${s.seconds.toFixed(1)} s`,
+		line('tickets', s.tickets),
+		line('events', s.events),
+		`  warnings ${fmt(s.warnings)}`
+	];
+	const ignored = [...s.ignoredColumns.tickets, ...s.ignoredColumns.events];
+	if (ignored.length) out.push(`  columns kept but not used by KPIs: ${[...new Set(ignored)].join(', ')}`);
+	if (s.issues.length) {
+		const total = s.tickets.rejected + s.events.rejected + s.warnings;
+		out.push('', `Rows to look at (${s.issues.length < total ? `first ${s.issues.length}; ` : ''}all of them are on the Imports page, as CSV):`);
+		for (const i of s.issues.slice(0, 20)) {
+			out.push(`  ${i.severity === 'error' ? 'rejected' : 'warning '}  ${i.file}:${i.line}  ${i.field}: ${i.reason}`);
+		}
+		if (s.issues.length > 20) out.push(`  ... and more`);
+	}
+	console.log(out.join('\n'));
+}
+
+/** Imports locally, or through the running server that holds the database. */
+async function importFiles(opts: {
+	db: string;
+	ticketsFile: string;
+	eventsFile?: string;
+	source: ImportSource;
+	progress: ReturnType<typeof progressPrinter>;
+}): Promise<ImportSummary> {
+	const server = await findRunningServer(opts.db);
+	if (server) {
+		return importThroughServer(server, { ...opts, source: opts.source }, opts.progress.update);
+	}
+	try {
+		return await runImport({ ...opts, db: opts.db, onProgress: opts.progress.update });
+	} finally {
+		opts.progress.done();
+		await closeInstance(opts.db);
+	}
+}
+
+async function cmdImport(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			tickets: { type: 'string' },
+			events: { type: 'string' },
+			format: { type: 'string', default: 'canonical' },
+			db: { type: 'string' },
+			json: { type: 'boolean', default: false },
+			progress: { type: 'boolean', default: false }
+		}
+	});
+	if (!values.tickets) throw new UsageError('import needs --tickets FILE');
+	if (values.format !== 'canonical') {
+		throw new UsageError(`--format ${values.format} is not supported yet; the canonical format is (see the README)`);
+	}
+	const db = dbPath(values.db);
+	const progress = progressPrinter(values.progress || (!values.json && process.stderr.isTTY === true));
+	const summary = await importFiles({
+		db,
+		ticketsFile: path.resolve(values.tickets),
+		eventsFile: values.events ? path.resolve(values.events) : undefined,
+		source: 'cli',
+		progress
+	});
+	progress.done();
+	if (values.json) console.log(JSON.stringify(summary, null, 2));
+	else printSummary(summary, [values.tickets, values.events].filter(Boolean).map((f) => path.basename(f!)).join(' and '));
+	return 0;
+}
+
+async function cmdDemo(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			tickets: { type: 'string', default: String(DEMO_DEFAULT_TICKETS) },
+			seed: { type: 'string', default: '42' },
+			db: { type: 'string' },
+			json: { type: 'boolean', default: false }
+		}
+	});
+	const tickets = Number(values.tickets);
+	const seed = Number(values.seed);
+	if (!Number.isInteger(tickets) || tickets < 1) throw new UsageError('--tickets must be a positive whole number');
+	if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
+	const db = dbPath(values.db);
+	const summary = await loadDemo(db, tickets, seed, progressPrinter(!values.json && process.stderr.isTTY === true));
+	if (values.json) console.log(JSON.stringify(summary, null, 2));
+	else printSummary(summary, `demo data (${fmt(tickets)} tickets, seed ${seed})`);
+	return 0;
+}
+
+async function loadDemo(db: string, tickets: number, seed: number, progress: ReturnType<typeof progressPrinter>) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-demo-'));
+	try {
+		const files = await writeDemoCsv(dir, { tickets, seed });
+		return await importFiles({ db, ticketsFile: files.ticketsPath, eventsFile: files.eventsPath, source: 'demo', progress });
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+function newestMtime(entry: string): number {
+	const st = fs.statSync(entry, { throwIfNoEntry: false });
+	if (!st) return 0;
+	if (!st.isDirectory()) return st.mtimeMs;
+	let newest = st.mtimeMs;
+	for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+	return newest;
+}
+
+function buildIfNeeded(): void {
+	const handler = path.join(ROOT, 'build', 'handler.js');
+	const built = fs.statSync(handler, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+	const sources = ['src', 'static', 'queries', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => path.join(ROOT, p));
+	if (built > Math.max(...sources.map(newestMtime))) return;
+	console.log(built ? 'Sources changed since the last build; rebuilding…' : 'Building the web app (first run)…');
+	const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+	const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+	if (r.status !== 0) throw new Error('the web app did not build (see the output above)');
+}
+
+async function cmdServe(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			port: { type: 'string', default: process.env.PORT ?? '3000' },
+			host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+			db: { type: 'string' },
+			'no-build': { type: 'boolean', default: false }
+		}
+	});
+	const port = Number(values.port);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
+	const db = dbPath(values.db);
+	process.env.HANDOFF_DB = db;
+	const running = await findRunningServer(db);
+	if (running) throw new UsageError(`${db} is already served at ${running.url} (pid ${running.pid})`);
+	if (!values['no-build']) buildIfNeeded();
+
+	await getInstance(db);
+	if (await databaseIsEmpty()) {
+		const n = Number(process.env.HANDOFF_DEMO_TICKETS ?? DEMO_DEFAULT_TICKETS);
+		console.log(`The database is empty: loading ${fmt(n)} demo tickets (clear them from the home page)…`);
+		const s = await loadDemo(db, n, 42, progressPrinter(process.stderr.isTTY === true));
+		console.log(`Demo data loaded: ${fmt(s.tickets.inserted)} tickets, ${fmt(s.events.inserted)} events.`);
+	}
+
+	// Handoff enforces its own upload limit (HANDOFF_MAX_UPLOAD_MB) while streaming to disk.
+	process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+	const { handler } = (await import(pathToFileURL(path.join(ROOT, 'build', 'handler.js')).href)) as {
+		handler: http.RequestListener;
+	};
+	const server = http.createServer(handler);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, values.host, () => resolve());
+	});
+	const addr = server.address();
+	const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+	const shownHost = values.host.includes(':') ? `[${values.host}]` : values.host;
+	const url = `http://${shownHost}:${actualPort}`;
+	writeServerInfo({ pid: process.pid, url, db, startedAt: new Date().toISOString() });
+	console.log(`Handoff is serving ${path.relative(process.cwd(), db) || db} at ${url}`);
+
+	await new Promise<void>((resolve) => {
+		const stop = () => resolve();
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+	});
+	removeServerInfo(db);
+	server.closeAllConnections();
+	await new Promise((r) => server.close(r));
+	await closeInstance(db);
+	return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	try {
+		if (!command || command === '--help' || command === '-h' || command === 'help') {
+			console.log(HELP);
+			return command ? 0 : 2;
+		}
+		if (rest.includes('--help') || rest.includes('-h')) {
+			console.log(COMMAND_HELP[command] ?? HELP);
+			return 0;
+		}
+		switch (command) {
+			case 'import':
+				return await cmdImport(rest);
+			case 'demo':
+				return await cmdDemo(rest);
+			case 'serve':
+				return await cmdServe(rest);
+			default:
+				throw new UsageError(`unknown command "${command}"`);
+		}
+	} catch (err) {
+		if (err instanceof ImportFatalError) {
+			console.error(`handoff: import failed, nothing was changed: ${err.file}: ${err.problem}`);
+			return 1;
+		}
+		if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+			console.error(`handoff: ${(err as Error).message}\nRun 'handoff --help' for usage.`);
+			return 2;
+		}
+		if (err instanceof DatabaseLockedError) {
+			console.error(`handoff: ${err.message}`);
+			return 1;
+		}
+		console.error(`handoff: ${err instanceof Error ? err.message : String(err)}`);
+		return 1;
+	}
+}

@@ -1,0 +1,109 @@
+// The real `handoff` command as a child process: exit codes, JSON output, and an import
+// killed with SIGKILL half-way that must leave the database exactly as it was.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { closeInstance } from '../src/lib/server/db.ts';
+import { fingerprint, runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
+
+function small(dir: string) {
+	const tickets = path.join(dir, 'tickets.csv');
+	const events = path.join(dir, 'events.csv');
+	fs.writeFileSync(
+		tickets,
+		'ticket_id,created_at,resolved_at,csat_score\nT1,2026-03-02T09:00:00Z,2026-03-02T12:00:00Z,5\nT2,2026-03-02T10:00:00Z,,9\n'
+	);
+	fs.writeFileSync(
+		events,
+		'ticket_id,occurred_at,type,from_tier,to_tier\nT1,2026-03-02T09:30:00Z,escalated,1,2\nT2,2026-03-02T10:30:00Z,resolved,,\n'
+	);
+	return { tickets, events };
+}
+
+describe('handoff --help', () => {
+	it('lists the import, demo and serve commands', async () => {
+		const r = await runCli(['--help']);
+		expect(r.code).toBe(0);
+		for (const cmd of ['handoff import', 'handoff demo', 'handoff serve']) expect(r.stdout).toContain(cmd);
+	});
+
+	it('rejects an unknown command with exit code 2', async () => {
+		const r = await runCli(['frobnicate']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('unknown command "frobnicate"');
+	});
+});
+
+describe('handoff import', () => {
+	it('commits, exits 0 and reports rejected rows in --json', async () => {
+		const dir = tempDir();
+		const { tickets, events } = small(dir);
+		const r = await runCli(['import', '--tickets', tickets, '--events', events, '--db', path.join(dir, 'h.duckdb'), '--json']);
+		expect(r.code).toBe(0);
+		const s = JSON.parse(r.stdout);
+		// T1 valid, T2 has csat 9: 1 inserted, 1 rejected; T2's event is then rejected as well.
+		expect(s.tickets).toMatchObject({ read: 2, inserted: 1, rejected: 1 });
+		expect(s.events).toMatchObject({ read: 2, inserted: 1, rejected: 1 });
+		expect(s.issues[0]).toMatchObject({ file: 'tickets.csv', line: 3, field: 'csat_score' });
+		expect(s.issues[1]).toMatchObject({ file: 'events.csv', line: 3, field: 'ticket_id' });
+	});
+
+	it('fails with one clear message and exit 1 when the events file is given as tickets', async () => {
+		const dir = tempDir();
+		const { events } = small(dir);
+		const db = path.join(dir, 'h.duckdb');
+		const r = await runCli(['import', '--tickets', events, '--db', db]);
+		expect(r.code).toBe(1);
+		expect(r.stderr.trim().split('\n')).toHaveLength(1);
+		expect(r.stderr).toContain('events.csv');
+		expect(r.stderr).toContain('looks like an events file');
+		expect(r.stdout).toBe('');
+	});
+
+	it('leaves the database exactly as it was when killed with SIGKILL while reading', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'h.duckdb');
+		const first = small(dir);
+		expect((await runCli(['import', '--tickets', first.tickets, '--events', first.events, '--db', db])).code).toBe(0);
+		const before = await fingerprint(db);
+		await closeInstance(db);
+
+		const bulk = await writeBulkCsv(dir, 200_000);
+		const run = await startCli(
+			['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--progress'],
+			/reading events: [\d,]+ rows/
+		);
+		run.child.kill('SIGKILL');
+		await new Promise((r) => run.child.once('exit', r));
+
+		expect(await fingerprint(db)).toEqual(before);
+		await closeInstance(db);
+	});
+
+	it('leaves the database exactly as it was when killed with SIGKILL while saving', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'h.duckdb');
+		const first = small(dir);
+		expect((await runCli(['import', '--tickets', first.tickets, '--events', first.events, '--db', db])).code).toBe(0);
+		const before = await fingerprint(db);
+		await closeInstance(db);
+
+		const bulk = await writeBulkCsv(dir, 200_000);
+		const run = await startCli(
+			['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--progress'],
+			/checking and saving/
+		);
+		run.child.kill('SIGKILL');
+		await new Promise((r) => run.child.once('exit', r));
+
+		const after = await fingerprint(db);
+		await closeInstance(db);
+		// The kill lands inside the transaction: nothing of it may survive.
+		expect(after).toEqual(before);
+
+		// And the file is still a working database: the same import now commits in full.
+		const again = await runCli(['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--json']);
+		expect(again.code).toBe(0);
+		expect(JSON.parse(again.stdout).tickets.inserted).toBe(200_000);
+	});
+});
