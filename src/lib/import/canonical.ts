@@ -203,6 +203,8 @@ export function normalizeHeader(name: string): string {
 
 export interface HeaderCheck {
 	fatal?: string;
+	/** The file looks like the other kind (events given as tickets, or the reverse). */
+	otherKind?: boolean;
 	extras: string[];
 }
 
@@ -220,10 +222,10 @@ export function checkHeader(kind: FileKind, columns: string[]): HeaderCheck {
 	const looksLikeEvents = have.has('occurred_at') && have.has('type');
 	const looksLikeTickets = have.has('created_at') && !have.has('occurred_at');
 	if (kind === 'tickets' && looksLikeEvents) {
-		return { extras, fatal: 'this looks like an events file (it has occurred_at and type, no created_at); give it as the events file' };
+		return { extras, otherKind: true, fatal: 'this looks like an events file (it has occurred_at and type, no created_at); give it as the events file' };
 	}
 	if (kind === 'events' && looksLikeTickets) {
-		return { extras, fatal: 'this looks like a tickets file (it has created_at, no occurred_at); give it as the tickets file' };
+		return { extras, otherKind: true, fatal: 'this looks like a tickets file (it has created_at, no occurred_at); give it as the tickets file' };
 	}
 	return {
 		extras,

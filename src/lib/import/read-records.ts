@@ -21,8 +21,11 @@ export class FatalFileError extends Error {
 }
 
 export interface RecordSource {
-	/** Called once with the normalized column names before any record (for JSON: the first record's keys). */
-	onHeader(columns: string[]): void;
+	/**
+	 * Called once with the normalized column names before any record. For JSON there is no
+	 * header: `fromRecord` is true and the columns are the first record's keys.
+	 */
+	onHeader(columns: string[], fromRecord: boolean): void;
 	/** One record; `fields` keys are normalized column names, values are text ('' when absent). */
 	onRecord(fields: Record<string, string>, line: number): void;
 	/** A record that could not be read as one (bad JSON line, broken quotes): rejected, not fatal. */
@@ -136,17 +139,21 @@ function readCsv(file: string, label: string, source: RecordSource): Promise<voi
 				try {
 					if (header === null) {
 						header = row.map(normalizeHeader);
-						source.onHeader(header);
+						source.onHeader(header, false);
 						return;
 					}
 					if (row.length === 1 && row[0] === '') return; // a blank line
-					const quoteError = result.errors.find((e) => e.type === 'Quotes');
-					if (quoteError) {
-						if (quoteError.code === 'MissingQuotes') {
-							fail(new FatalFileError(label, `line ${start}: a quoted field is never closed, so the rest of the file cannot be read`));
-						} else {
-							source.onBadRecord(start, 'malformed quotes in this row');
-						}
+					// A broken quote shifts every field after it, so no later row could be trusted.
+					if (result.errors.some((e) => e.type === 'Quotes')) {
+						const unclosed = !result.errors.some((e) => e.code === 'InvalidQuotes');
+						fail(
+							new FatalFileError(
+								label,
+								unclosed
+									? `line ${start}: a quoted field is never closed, so the rest of the file cannot be read`
+									: `line ${start}: malformed quotes (text after a closing quote); fix the quoting and import again`
+							)
+						);
 						return;
 					}
 					const fields: Record<string, string> = {};
@@ -207,7 +214,7 @@ function readJson(file: string, label: string, format: 'json' | 'ndjson', source
 			}
 			if (!headerSeen) {
 				headerSeen = true;
-				source.onHeader(Object.keys(fields));
+				source.onHeader(Object.keys(fields), true);
 			}
 			source.onRecord(fields, line);
 		};
@@ -216,6 +223,7 @@ function readJson(file: string, label: string, format: 'json' | 'ndjson', source
 		let line = 1;
 		let depth = 0; // nesting inside the top-level array
 		let inString = false;
+		let topString = false;
 		let escaped = false;
 		let started = false; // saw the opening '['
 		let ended = false;
@@ -231,7 +239,14 @@ function readJson(file: string, label: string, format: 'json' | 'ndjson', source
 				if (inString) {
 					if (escaped) escaped = false;
 					else if (c === 92) escaped = true;
-					else if (c === 34) inString = false;
+					else if (c === 34) {
+						inString = false;
+						if (topString) {
+							topString = false;
+							source.onBadRecord(recordLine, 'is not a JSON object');
+							from = i + 1;
+						}
+					}
 					continue;
 				}
 				if (!started) {
@@ -258,8 +273,13 @@ function readJson(file: string, label: string, format: 'json' | 'ndjson', source
 					recordLine = line;
 					from = i;
 					buf = '';
-					if (c === 34) inString = true;
-					if (depth === 0 && c !== 34) {
+					if (c === 34) {
+						// A bare string element is not a record; reported once its closing quote is seen.
+						inString = true;
+						topString = true;
+						continue;
+					}
+					if (depth === 0) {
 						// a bare scalar element: read up to the next separator
 						let j = i;
 						while (j < chunk.length && !',]\n\r \t'.includes(chunk[j])) j++;
@@ -280,7 +300,7 @@ function readJson(file: string, label: string, format: 'json' | 'ndjson', source
 					}
 				}
 			}
-			if (depth > 0 || inString) buf += chunk.slice(from);
+			if (depth > 0 || (inString && !topString)) buf += chunk.slice(from);
 		};
 
 		const scanLines = (chunk: string) => {

@@ -75,7 +75,11 @@ export function parseTimestamp(text: string, zone: TimeZoneRules): number | unde
 	if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
 	if (hour > 23 || minute > 59 || second > 59) return undefined;
 	const fraction = m[7] === undefined ? 0 : Math.floor(+`0.${m[7]}` * 1e6 + 1e-6);
-	const wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
+	// Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear does not.
+	const wallMs =
+		year >= 100
+			? Date.UTC(year, month - 1, day, hour, minute, second)
+			: new Date(Date.UTC(2000, month - 1, day, hour, minute, second)).setUTCFullYear(year);
 	let utcMs: number;
 	const tz = m[8];
 	if (tz === undefined) {

@@ -165,6 +165,8 @@ async function stageFile(
 	const schema = kind === 'tickets' ? ticketSchema(zone) : eventSchema(zone);
 	const fieldNames: readonly string[] = kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS;
 	let extras: string[] = [];
+	let jsonKeys = false;
+	const known = new Set<string>(kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS);
 	let rows = 0;
 	let rejected = 0;
 	const started = performance.now();
@@ -190,10 +192,13 @@ async function stageFile(
 
 	try {
 		await readRecords(file, label, format, {
-			onHeader(columns) {
+			onHeader(columns, fromRecord) {
 				const check = checkHeader(kind, columns);
-				if (check.fatal) throw new FatalFileError(label, check.fatal);
+				// JSON records may leave out empty fields: only a file of the other kind is fatal
+				// there; a record without a required field is rejected like any bad row.
+				if (check.fatal && (!fromRecord || check.otherKind)) throw new FatalFileError(label, check.fatal);
 				extras = check.extras;
+				jsonKeys = fromRecord;
 			},
 			onBadRecord(line, reason) {
 				rows++;
@@ -219,6 +224,10 @@ async function stageFile(
 					rejected++;
 					for (const e of fieldErrors(parsed.error)) reject(line, e.field, e.reason, recordId);
 					return;
+				}
+				if (jsonKeys) {
+					// Each JSON record may bring keys the first one did not have.
+					for (const k in raw) if (!known.has(k) && !extras.includes(k)) extras.push(k);
 				}
 				const extra = extrasJson(raw, extras);
 				if (kind === 'tickets') {
