@@ -58,7 +58,7 @@ export async function saveUpload(body: ReadableStream<Uint8Array> | null, name: 
 	const limit = maxUploadBytes();
 	const cleanName = path.basename(name || 'upload').slice(0, 200);
 	const mb = Math.round(limit / 1024 / 1024);
-	if (!body) throw new UploadError(400, 'the upload is empty');
+	if (!body) throw new UploadError(400, 'the upload is empty (send the file as the request body, with a content-type such as application/octet-stream)');
 	if (declaredBytes !== undefined && declaredBytes > limit) {
 		throw new UploadError(413, `${cleanName} is larger than the upload limit of ${mb} MB (HANDOFF_MAX_UPLOAD_MB)`);
 	}

@@ -1,0 +1,71 @@
+// The Imports page in Chromium against the built server: preview, upload, progress, summary.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-e2e-files-'));
+const tickets = path.join(dir, 'week-tickets.csv');
+const events = path.join(dir, 'week-events.csv');
+fs.writeFileSync(
+	tickets,
+	[
+		'ticket_id,created_at,resolved_at,priority,category,vip,csat_score,subject',
+		'E2E-1,2026-03-02T09:00:00Z,2026-03-02T12:00:00Z,high,billing,yes,5,Refund not received',
+		'E2E-2,2026-03-02T10:00:00Z,,asap,login,no,,Cannot sign in',
+		'E2E-3,2026-03-03T08:00:00Z,2026-03-04T08:00:00Z,normal,api,no,2,"Webhook fails, again"'
+	].join('\n')
+);
+fs.writeFileSync(
+	events,
+	[
+		'ticket_id,occurred_at,type,from_tier,to_tier,kind,trigger',
+		'E2E-1,2026-03-02T09:30:00Z,escalated,1,2,functional,technical_complexity',
+		'E2E-3,2026-03-03T09:00:00Z,escalated,1,2,hierarchical,customer_sentiment',
+		'E2E-404,2026-03-03T09:00:00Z,resolved,,,,'
+	].join('\n')
+);
+
+test('the home page says the data is demo data and shows what is loaded', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.getByText('This is demo data.')).toBeVisible();
+	await expect(page.getByTestId('ticket-count')).toHaveText('1,500');
+	await expect(page.getByRole('button', { name: 'Clear demo data' })).toBeVisible();
+});
+
+test('uploading a tickets and an events file shows a preview, then the import summary', async ({ page }) => {
+	await page.goto('/imports');
+	await page.locator('input[name=tickets]').setInputFiles(tickets);
+	await page.locator('input[name=events]').setInputFiles(events);
+
+	// The preview is parsed in the browser before anything is sent.
+	const preview = page.getByTestId('preview-tickets');
+	await expect(preview).toContainText('Detected CSV with 8 columns');
+	await expect(preview.getByRole('row')).toHaveCount(4); // header + 3 rows
+	await expect(preview).toContainText('priority "asap" is not one of low, normal, high, urgent');
+
+	await page.getByRole('button', { name: 'Import' }).click();
+	const summary = page.getByTestId('import-summary');
+	await expect(summary).toBeVisible({ timeout: 30_000 });
+	// 3 ticket rows, E2E-2 rejected (priority asap); 3 events, E2E-404 unknown: 1 rejected.
+	await expect(page.getByTestId('rejected-tickets')).toHaveText('1');
+	await expect(page.getByTestId('rejected-events')).toHaveText('1');
+	await expect(summary).toContainText('unknown ticket_id E2E-404');
+	await expect(summary.getByRole('row', { name: /week-tickets\.csv 3 priority/ })).toBeVisible();
+
+	const download = page.waitForEvent('download');
+	await summary.getByRole('link', { name: 'Download the full list as CSV' }).click();
+	const csv = fs.readFileSync(await (await download).path(), 'utf8');
+	expect(csv.split('\r\n')[0]).toBe('severity,file,line,field,reason,record_id');
+	expect(csv).toContain('rejected,week-tickets.csv,3,priority');
+
+	// The history lists the new import above the demo data.
+	await expect(page.getByTestId('import-history').getByRole('row').nth(1)).toContainText('week-tickets.csv');
+});
+
+test('a file that cannot be imported is refused before upload with the reason', async ({ page }) => {
+	await page.goto('/imports');
+	await page.locator('input[name=tickets]').setInputFiles(events);
+	await expect(page.getByRole('alert')).toContainText('looks like an events file');
+	await expect(page.getByRole('button', { name: 'Import' })).toBeDisabled();
+});

@@ -1,0 +1,128 @@
+// The built server and the CLI on one database at the same time: DuckDB allows one writing
+// process, so the CLI must hand its import to the server, and uploads must queue behind it.
+// Needs `npm run build` first (npm test builds before running vitest).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
+
+let server: ChildProcess;
+let url: string;
+let dir: string;
+let db: string;
+
+beforeAll(async () => {
+	dir = tempDir();
+	db = path.join(dir, 'served.duckdb');
+	const started = await startCli(['serve', '--no-build', '--port', '0', '--db', db], /serving .* at (http:\/\/\S+)/, {
+		HANDOFF_DEMO_TICKETS: '300',
+		HANDOFF_MAX_UPLOAD_MB: '5'
+	});
+	server = started.child;
+	url = started.match[1];
+}, 120_000);
+
+afterAll(async () => {
+	if (server.exitCode === null) {
+		server.kill('SIGTERM');
+		await new Promise((r) => server.once('exit', r));
+	}
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function uploadAndImport(tickets: string, events: string): Promise<string> {
+	const ids: string[] = [];
+	for (const f of [tickets, events]) {
+		const res = await fetch(`${url}/api/uploads?name=${path.basename(f)}`, {
+			method: 'POST',
+			headers: { 'content-type': 'text/csv' },
+			body: fs.readFileSync(f)
+		});
+		expect(res.status).toBe(201);
+		ids.push((await res.json()).id);
+	}
+	const res = await fetch(`${url}/api/imports`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ tickets: ids[0], events: ids[1], source: 'upload' })
+	});
+	expect(res.status).toBe(202);
+	return (await res.json()).id;
+}
+
+async function waitForJob(id: string) {
+	for (;;) {
+		const job = await (await fetch(`${url}/api/imports/jobs/${id}`)).json();
+		if (job.state === 'done' || job.state === 'failed') return job;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+describe('handoff serve', () => {
+	it('loads demo data into an empty database and says so', async () => {
+		const imports = await (await fetch(`${url}/api/imports`)).json();
+		expect(imports).toHaveLength(1);
+		expect(imports[0]).toMatchObject({ source: 'demo', tickets_inserted: 300 });
+		const home = await (await fetch(url)).text();
+		expect(home).toContain('This is demo data');
+	});
+
+	it('imports from the CLI and from an upload at the same time, without a lock error', async () => {
+		const a = await writeBulkCsv(dir, 20_000, 'UP');
+		const b = await writeBulkCsv(dir, 5_000, 'CLI');
+		const job = await uploadAndImport(a.tickets, a.events);
+		const cli = runCli(['import', '--tickets', b.tickets, '--events', b.events, '--db', db, '--json']);
+		// The dashboard keeps answering while both imports run.
+		expect((await fetch(url)).status).toBe(200);
+
+		const [uploaded, fromCli] = await Promise.all([waitForJob(job), cli]);
+		expect(uploaded.state).toBe('done');
+		expect(uploaded.summary.tickets.inserted).toBe(20_000);
+		expect(uploaded.summary.events.inserted).toBe(60_000);
+		expect(fromCli.stderr).not.toMatch(/lock/i);
+		expect(fromCli.code).toBe(0);
+		const s = JSON.parse(fromCli.stdout);
+		expect(s.tickets.inserted).toBe(5_000);
+		expect(s.events.inserted).toBe(15_000);
+
+		const history = await (await fetch(`${url}/api/imports`)).json();
+		expect(history.map((h: { source: string }) => h.source).sort()).toEqual(['cli', 'demo', 'upload']);
+	});
+
+	it('reports a fatal CLI import through the server with exit 1 and one message', async () => {
+		const bad = path.join(dir, 'events-as-tickets.csv');
+		fs.writeFileSync(bad, 'ticket_id,occurred_at,type\nT1,2026-01-01T00:00:00Z,created\n');
+		const r = await runCli(['import', '--tickets', bad, '--db', db]);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toContain('events-as-tickets.csv');
+		expect(r.stderr).toContain('looks like an events file');
+	});
+
+	it('refuses an upload over HANDOFF_MAX_UPLOAD_MB with 413 and keeps nothing of it', async () => {
+		const big = Buffer.alloc(6 * 1024 * 1024, 'a');
+		const res = await fetch(`${url}/api/uploads?name=big.csv`, {
+			method: 'POST',
+			headers: { 'content-type': 'text/csv' },
+			body: big
+		});
+		expect(res.status).toBe(413);
+		expect((await res.json()).message).toContain('5 MB');
+		const left = fs.existsSync(path.join(dir, 'uploads')) ? fs.readdirSync(path.join(dir, 'uploads')) : [];
+		expect(left).toEqual([]);
+	});
+
+	it('lets a CLI import of the same file change nothing', async () => {
+		const b = path.join(dir, 'CLI-tickets.csv');
+		const r = await runCli(['import', '--tickets', b, '--db', db, '--json']);
+		expect(r.code).toBe(0);
+		expect(JSON.parse(r.stdout).tickets).toMatchObject({ read: 5_000, inserted: 0, updated: 0, unchanged: 5_000 });
+	});
+
+	it('removes its note beside the database when stopped', async () => {
+		expect(fs.existsSync(`${db}.server.json`)).toBe(true);
+		server.kill('SIGTERM');
+		await new Promise((r) => server.once('exit', r));
+		expect(fs.existsSync(`${db}.server.json`)).toBe(false);
+	});
+});
