@@ -64,6 +64,8 @@ export class TimeZoneRules {
  * Naive values (and a date alone, at midnight) are read in `zone`.
  */
 export function parseTimestamp(text: string, zone: TimeZoneRules): number | undefined {
+	const fast = parseCommonTimestamp(text);
+	if (fast !== undefined) return fast;
 	const m = TIMESTAMP.exec(text.trim());
 	if (!m) return undefined;
 	const year = +m[1];
@@ -95,6 +97,40 @@ export function parseTimestamp(text: string, zone: TimeZoneRules): number | unde
 		utcMs = wallMs - sign * (oh * 60 + om) * 60_000;
 	}
 	return utcMs * 1000 + fraction;
+}
+
+const ZERO = 48;
+
+function digits(s: string, at: number, n: number): number {
+	let v = 0;
+	for (let i = at; i < at + n; i++) {
+		const d = s.charCodeAt(i) - ZERO;
+		if (d < 0 || d > 9) return -1;
+		v = v * 10 + d;
+	}
+	return v;
+}
+
+/**
+ * The form almost every export uses, `YYYY-MM-DDTHH:MM:SSZ` (or a space for T), read without
+ * a regular expression: imports parse millions of these. Anything else returns undefined and
+ * takes the general path.
+ */
+function parseCommonTimestamp(s: string): number | undefined {
+	if (s.length !== 20 || s.charCodeAt(19) !== 90 /* Z */) return undefined;
+	const sep = s.charCodeAt(10);
+	if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+		return undefined;
+	}
+	const year = digits(s, 0, 4);
+	const month = digits(s, 5, 2);
+	const day = digits(s, 8, 2);
+	const hour = digits(s, 11, 2);
+	const minute = digits(s, 14, 2);
+	const second = digits(s, 17, 2);
+	if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+	if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+	return Date.UTC(year, month - 1, day, hour, minute, second) * 1000;
 }
 
 /** Formats epoch microseconds as an ISO instant in UTC (for messages and tests). */

@@ -332,7 +332,9 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 			await conn.run('ROLLBACK');
 			throw err;
 		} finally {
-			await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues;');
+			await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
+					'DROP TABLE IF EXISTS new_tickets; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS rejected_ids; ' +
+					'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes;');
 		}
 	}, req.db ? dbPath(req.db) : undefined);
 }
@@ -353,21 +355,28 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const tf = m.ticketsLabel;
 	const ef = m.eventsLabel ?? '';
 
-	// Tickets: the last valid row of an id wins; earlier ones are reported as warnings.
-	await conn.run(
-		`INSERT INTO stage_issues
-		SELECT 'tickets', 'warning', $file, line, 'ticket_id', 'ticket_id ' || ticket_id || ' appears again on line ' || winner || '; that later row is kept', ticket_id
-		FROM (SELECT line, ticket_id, max(line) OVER (PARTITION BY ticket_id) AS winner FROM stage_tickets)
-		WHERE line < winner`,
-		{ file: tf }
-	);
 	await conn.run(`
 		CREATE OR REPLACE TEMP TABLE new_tickets AS
 		SELECT ticket_id, utc_from_us(created_us) AS created_at, utc_from_us(first_response_us) AS first_response_at,
 			utc_from_us(resolved_us) AS resolved_at, status, priority, channel, category, customer_id, vip, team,
 			assignee, csat_score, subject, description, extra, line
-		FROM stage_tickets
-		QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY line DESC) = 1`);
+		FROM stage_tickets`);
+	// The last valid row of an id wins; earlier ones are reported as warnings. Exports rarely
+	// repeat a ticket, so the cheap count decides whether the de-duplication runs at all.
+	if ((await count(conn, 'SELECT count(*) - count(DISTINCT ticket_id) FROM new_tickets')) > 0) {
+		await conn.run(`
+			CREATE OR REPLACE TEMP TABLE superseded AS
+			SELECT n.line, n.ticket_id AS id, d.winner FROM new_tickets n
+			JOIN (SELECT ticket_id, max(line) AS winner FROM new_tickets GROUP BY ticket_id HAVING count(*) > 1) d USING (ticket_id)
+			WHERE n.line < d.winner`);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'tickets', 'warning', $file, line, 'ticket_id', 'ticket_id ' || id || ' appears again on line ' || winner || '; that later row is kept', id
+			FROM superseded`,
+			{ file: tf }
+		);
+		await conn.run('DELETE FROM new_tickets WHERE line IN (SELECT line FROM superseded)');
+	}
 	await conn.run(`
 		CREATE OR REPLACE TEMP TABLE ticket_changes AS
 		SELECT n.ticket_id,
@@ -422,7 +431,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			{ file: ef, tfile: tf }
 		);
 		await conn.run(`
-			CREATE OR REPLACE TEMP TABLE keyed_events AS
+			CREATE OR REPLACE TEMP TABLE new_events AS
 			SELECT coalesce('id:' || event_id, concat_ws(chr(31), 'k', ticket_id, epoch_us(occurred_at)::VARCHAR, type,
 					coalesce(from_tier::VARCHAR, ''), coalesce(to_tier::VARCHAR, ''), coalesce(actor, ''))) AS event_key, *
 			FROM (
@@ -432,17 +441,22 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
 					AND e.ticket_id IN (SELECT ticket_id FROM tickets)
 			)`);
-		await conn.run(
-			`INSERT INTO stage_issues
-			SELECT 'events', 'warning', $file, line, CASE WHEN event_key LIKE 'id:%' THEN 'event_id' ELSE 'occurred_at' END,
-				'the same event appears again on line ' || winner || '; that later row is kept', coalesce(event_id, ticket_id)
-			FROM (SELECT line, event_key, event_id, ticket_id, max(line) OVER (PARTITION BY event_key) AS winner FROM keyed_events)
-			WHERE line < winner`,
-			{ file: ef }
-		);
-		await conn.run(`
-			CREATE OR REPLACE TEMP TABLE new_events AS
-			SELECT * FROM keyed_events QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY line DESC) = 1`);
+		// Duplicate events (same key): the later row replaces the earlier, which gets a warning.
+		if ((await count(conn, 'SELECT count(*) - count(DISTINCT event_key) FROM new_events')) > 0) {
+			await conn.run(`
+				CREATE OR REPLACE TEMP TABLE superseded AS
+				SELECT n.line, n.event_key, coalesce(n.event_id, n.ticket_id) AS id, d.winner FROM new_events n
+				JOIN (SELECT event_key, max(line) AS winner FROM new_events GROUP BY event_key HAVING count(*) > 1) d USING (event_key)
+				WHERE n.line < d.winner`);
+			await conn.run(
+				`INSERT INTO stage_issues
+				SELECT 'events', 'warning', $file, line, CASE WHEN event_key LIKE 'id:%' THEN 'event_id' ELSE 'occurred_at' END,
+					'the same event appears again on line ' || winner || '; that later row is kept', id
+				FROM superseded`,
+				{ file: ef }
+			);
+			await conn.run('DELETE FROM new_events WHERE line IN (SELECT line FROM superseded)');
+		}
 		await conn.run(`
 			CREATE OR REPLACE TEMP TABLE event_changes AS
 			SELECT n.event_key,
