@@ -76,7 +76,11 @@ console.log('DuckDB read_csv (plain tables, types auto-detected)…');
 const raw = await measure([path.join(ROOT, 'scripts', 'read-csv-baseline.js'), rawDb, ticketsCsv, eventsCsv]);
 console.log('Handoff import (validated, upserted in one transaction)…');
 const ours = await measure([path.join(ROOT, 'bin', 'handoff.js'), 'import', '--tickets', ticketsCsv, '--events', eventsCsv, '--db', oursDb, '--json']);
-const summary = JSON.parse(ours.stdout) as { tickets: { inserted: number }; events: { inserted: number } };
+const summary = JSON.parse(ours.stdout) as {
+	tickets: { inserted: number };
+	events: { inserted: number };
+	phaseSeconds: { read: number; save: number };
+};
 
 const ratio = ours.seconds / raw.seconds;
 const mb = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} MB`);
@@ -87,6 +91,8 @@ const result = {
 	files_mb: { tickets: +sizeMb(ticketsCsv).toFixed(1), events: +sizeMb(eventsCsv).toFixed(1) },
 	read_csv_seconds: +raw.seconds.toFixed(2),
 	handoff_seconds: +ours.seconds.toFixed(2),
+	handoff_read_seconds: +summary.phaseSeconds.read.toFixed(2),
+	handoff_save_seconds: +summary.phaseSeconds.save.toFixed(2),
 	ratio: +ratio.toFixed(2),
 	handoff_peak_rss_mb: ours.peakRssMb && +ours.peakRssMb.toFixed(0),
 	read_csv_peak_rss_mb: raw.peakRssMb && +raw.peakRssMb.toFixed(0)
@@ -94,6 +100,6 @@ const result = {
 console.log(`
   rows            ${result.tickets.toLocaleString('en-US')} tickets, ${result.events.toLocaleString('en-US')} events (${result.files_mb.tickets} + ${result.files_mb.events} MB of CSV)
   read_csv        ${raw.seconds.toFixed(2)} s   peak RSS ${mb(raw.peakRssMb)}
-  handoff import  ${ours.seconds.toFixed(2)} s   peak RSS ${mb(ours.peakRssMb)}
+  handoff import  ${ours.seconds.toFixed(2)} s   peak RSS ${mb(ours.peakRssMb)}   (reading and validating ${summary.phaseSeconds.read.toFixed(1)} s, checking and saving ${summary.phaseSeconds.save.toFixed(1)} s)
   ratio           ${ratio.toFixed(2)}  (target <= 2.0; peak RSS target <= 1536 MB)`);
 fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(result, null, 2));

@@ -34,6 +34,28 @@ describe('handoff --help', () => {
 	});
 });
 
+describe('handoff demo', () => {
+	it('generates and imports seeded demo data, the same for the same seed', async () => {
+		const dir = tempDir();
+		const a = await runCli(['demo', '--tickets', '150', '--seed', '9', '--db', path.join(dir, 'a.duckdb'), '--json']);
+		const b = await runCli(['demo', '--tickets', '150', '--seed', '9', '--db', path.join(dir, 'b.duckdb'), '--json']);
+		expect(a.code).toBe(0);
+		const sa = JSON.parse(a.stdout);
+		const sb = JSON.parse(b.stdout);
+		expect(sa.tickets).toMatchObject({ read: 150, inserted: 150, rejected: 0 });
+		expect(sa.events.rejected).toBe(0);
+		// Same seed, same data: the same number of events, and no warnings in either.
+		expect(sb.events.inserted).toBe(sa.events.inserted);
+		expect(sa.warnings).toBe(0);
+	});
+
+	it('refuses a size that is not a positive whole number', async () => {
+		const r = await runCli(['demo', '--tickets', 'lots']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('--tickets must be a positive whole number');
+	});
+});
+
 describe('handoff import', () => {
 	it('commits, exits 0 and reports rejected rows in --json', async () => {
 		const dir = tempDir();

@@ -69,3 +69,12 @@ test('a file that cannot be imported is refused before upload with the reason', 
 	await expect(page.getByRole('alert')).toContainText('looks like an events file');
 	await expect(page.getByRole('button', { name: 'Import' })).toBeDisabled();
 });
+
+test('clearing the demo data leaves only the imported tickets', async ({ page }) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Clear demo data' }).click();
+	await expect(page.getByRole('status')).toContainText('Removed 1,500 demo tickets');
+	// The two valid tickets of the upload test stay (E2E-2 was rejected).
+	await expect(page.getByTestId('ticket-count')).toHaveText('2');
+	await expect(page.getByText('This is demo data.')).toHaveCount(0);
+});

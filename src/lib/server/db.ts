@@ -31,7 +31,8 @@ async function open(file: string): Promise<DuckDBInstance> {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	let instance: DuckDBInstance;
 	try {
-		instance = await DuckDBInstance.fromCache(file);
+		// DuckDB spills to <db>.tmp beyond this, which keeps a 1M-ticket import's memory bounded.
+		instance = await DuckDBInstance.fromCache(file, { memory_limit: process.env.HANDOFF_MEMORY_LIMIT ?? '768MB' });
 	} catch (err) {
 		if (err instanceof Error && /lock/i.test(err.message)) throw new DatabaseLockedError(file, err);
 		throw err;
