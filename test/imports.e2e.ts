@@ -70,11 +70,27 @@ test('a file that cannot be imported is refused before upload with the reason', 
 	await expect(page.getByRole('button', { name: 'Import' })).toBeDisabled();
 });
 
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the form still imports and shows the summary', async ({ page }) => {
+		const noJs = path.join(dir, 'nojs-tickets.csv');
+		fs.writeFileSync(noJs, 'ticket_id,created_at\nNOJS-1,2026-03-05T09:00:00Z\n');
+		await page.goto('/imports');
+		await page.locator('input[name=tickets]').setInputFiles(noJs);
+		await page.getByRole('button', { name: 'Import' }).click();
+		const summary = page.getByTestId('import-summary');
+		await expect(summary).toBeVisible();
+		await expect(summary.getByRole('row', { name: /Tickets/ })).toContainText('1');
+		await expect(page.getByTestId('import-history')).toContainText('nojs-tickets.csv');
+	});
+});
+
 test('clearing the demo data leaves only the imported tickets', async ({ page }) => {
 	await page.goto('/');
 	await page.getByRole('button', { name: 'Clear demo data' }).click();
 	await expect(page.getByRole('status')).toContainText('Removed 1,500 demo tickets');
-	// The two valid tickets of the upload test stay (E2E-2 was rejected).
-	await expect(page.getByTestId('ticket-count')).toHaveText('2');
+	// E2E-1 and E2E-3 from the upload test and NOJS-1 stay (E2E-2 was rejected).
+	await expect(page.getByTestId('ticket-count')).toHaveText('3');
 	await expect(page.getByText('This is demo data.')).toHaveCount(0);
 });

@@ -219,10 +219,18 @@ async function cmdServe(args: string[]): Promise<number> {
 
 	// Handoff enforces its own upload limit (HANDOFF_MAX_UPLOAD_MB) while streaming to disk.
 	process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+	// adapter-node assumes https when ORIGIN is unset, and SvelteKit's CSRF check would then
+	// refuse every form post to this plain-http server. Tell it the protocol we really serve,
+	// in a header we set ourselves (a client cannot choose it). Behind a TLS proxy, set ORIGIN.
+	const protocolHeader = 'x-handoff-protocol';
+	if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = protocolHeader;
 	const { handler } = (await import(pathToFileURL(path.join(ROOT, 'build', 'handler.js')).href)) as {
 		handler: http.RequestListener;
 	};
-	const server = http.createServer(handler);
+	const server = http.createServer((req, res) => {
+		req.headers[protocolHeader] = 'http';
+		handler(req, res);
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, values.host, () => resolve());
