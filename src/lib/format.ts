@@ -22,3 +22,6 @@ export function formatBytes(n: number): string {
 	if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
 	return `${(n / 1024 ** 3).toFixed(1)} GB`;
 }
+
+/** "1 warning", "3 warnings". */
+export const plural = (n: number, word: string, many = `${word}s`) => `${count.format(n)} ${n === 1 ? word : many}`;
