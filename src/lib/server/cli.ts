@@ -16,33 +16,32 @@ import { writeDemoCsv } from './demo-data.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const HELP = `handoff: escalation KPIs and blameless reviews for support teams
-
-Usage:
-  handoff import --tickets FILE [--events FILE] [--format canonical] [--db PATH] [--json] [--progress]
+const COMMAND_HELP = {
+	import: `  handoff import --tickets FILE [--events FILE] [--format canonical] [--db PATH] [--json] [--progress]
       Load a tickets export and, optionally, its events (CSV, JSON array or NDJSON).
       Progress (rows, rows/s) shows on a terminal, or on stderr anywhere with --progress.
       Exits 0 when the import committed (rejected rows are listed, not fatal), 1 on a fatal
-      problem (nothing is changed then). Sends the files to the server if one is running.
-  handoff demo [--tickets N] [--seed S] [--db PATH] [--json]
-      Generate about 20 weeks of realistic demo data (default ${DEMO_DEFAULT_TICKETS} tickets) and import it.
-  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
+      problem (nothing is changed then). Sends the files to the server if one is running.`,
+	demo: `  handoff demo [--tickets N] [--seed S] [--db PATH] [--json]
+      Generate about 20 weeks of realistic demo data (default ${DEMO_DEFAULT_TICKETS} tickets) and import it.`,
+	serve: `  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
       Build the web app if needed and serve it (default http://127.0.0.1:3000). An empty
-      database gets demo data first.
+      database gets demo data first.`
+};
+
+const HELP = `handoff: escalation KPIs and blameless reviews for support teams
+
+Usage:
+${Object.values(COMMAND_HELP).join('\n')}
 
 Environment:
   HANDOFF_DB              database file (default data/handoff.duckdb)
   HANDOFF_TZ              time zone for timestamps without an offset (default UTC)
   HANDOFF_MAX_UPLOAD_MB   largest file the Imports page accepts (default 1024)
+  HANDOFF_MEMORY_LIMIT    DuckDB memory limit; larger imports spill to disk (default 768MB)
   HOST, PORT              where serve listens (default 127.0.0.1 and 3000)
 
 Run 'handoff COMMAND --help' for one command.`;
-
-const COMMAND_HELP: Record<string, string> = {
-	import: HELP.split('\n').slice(3, 8).join('\n'),
-	demo: HELP.split('\n').slice(8, 10).join('\n'),
-	serve: HELP.split('\n').slice(10, 13).join('\n')
-};
 
 class UsageError extends Error {}
 
@@ -262,7 +261,7 @@ export async function main(argv: string[]): Promise<number> {
 			return command ? 0 : 2;
 		}
 		if (rest.includes('--help') || rest.includes('-h')) {
-			console.log(COMMAND_HELP[command] ?? HELP);
+			console.log(command in COMMAND_HELP ? `Usage:\n${COMMAND_HELP[command as keyof typeof COMMAND_HELP]}` : HELP);
 			return 0;
 		}
 		switch (command) {
