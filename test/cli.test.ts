@@ -82,7 +82,11 @@ describe('handoff import', () => {
 		expect(r.stdout).toBe('');
 	});
 
-	it('leaves the database exactly as it was when killed with SIGKILL while reading', async () => {
+	/**
+	 * Imports a small pair, fingerprints the database, then starts a 200,000-ticket import and
+	 * kills it with SIGKILL as soon as its progress output matches `moment`.
+	 */
+	async function killImportAt(moment: RegExp) {
 		const dir = tempDir();
 		const db = path.join(dir, 'h.duckdb');
 		const first = small(dir);
@@ -91,35 +95,21 @@ describe('handoff import', () => {
 		await closeInstance(db);
 
 		const bulk = await writeBulkCsv(dir, 200_000);
-		const run = await startCli(
-			['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--progress'],
-			/reading events: [\d,]+ rows/
-		);
+		const run = await startCli(['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--progress'], moment);
 		run.child.kill('SIGKILL');
 		await new Promise((r) => run.child.once('exit', r));
-
-		expect(await fingerprint(db)).toEqual(before);
+		const after = await fingerprint(db);
 		await closeInstance(db);
+		return { db, bulk, before, after };
+	}
+
+	it('leaves the database exactly as it was when killed with SIGKILL while reading', async () => {
+		const { before, after } = await killImportAt(/reading events: [\d,]+ rows/);
+		expect(after).toEqual(before);
 	});
 
 	it('leaves the database exactly as it was when killed with SIGKILL while saving', async () => {
-		const dir = tempDir();
-		const db = path.join(dir, 'h.duckdb');
-		const first = small(dir);
-		expect((await runCli(['import', '--tickets', first.tickets, '--events', first.events, '--db', db])).code).toBe(0);
-		const before = await fingerprint(db);
-		await closeInstance(db);
-
-		const bulk = await writeBulkCsv(dir, 200_000);
-		const run = await startCli(
-			['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--progress'],
-			/checking and saving/
-		);
-		run.child.kill('SIGKILL');
-		await new Promise((r) => run.child.once('exit', r));
-
-		const after = await fingerprint(db);
-		await closeInstance(db);
+		const { db, bulk, before, after } = await killImportAt(/checking and saving/);
 		// The kill lands inside the transaction: nothing of it may survive.
 		expect(after).toEqual(before);
 
