@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { closeInstance, dbPath, getInstance, DatabaseLockedError } from './db.ts';
 import { ImportFatalError, runImport, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
 import { findRunningServer, importThroughServer, removeServerInfo, writeServerInfo } from './server-link.ts';
+import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
 
@@ -24,6 +25,10 @@ const COMMAND_HELP = {
       problem (nothing is changed then). Sends the files to the server if one is running.`,
 	demo: `  handoff demo [--tickets N] [--seed S] [--db PATH] [--json]
       Generate about 20 weeks of realistic demo data (default ${DEMO_DEFAULT_TICKETS} tickets) and import it.`,
+	kpis: `  handoff kpis --from YYYY-MM-DD --to YYYY-MM-DD [--team T] [--channel C] [--priority P] [--category C]
+               [--vip true|false] [--tier N] [--db PATH] [--json]
+      The KPIs of SPEC.md for the period [from, to) in HANDOFF_TZ, with the previous period
+      of the same length and a weekly series (in --json). Asks the server if one is running.`,
 	serve: `  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
       Build the web app if needed and serve it (default http://127.0.0.1:3000). An empty
       database gets demo data first.`
@@ -170,6 +175,85 @@ async function loadDemo(db: string, tickets: number, seed: number, progress: Ret
 	}
 }
 
+const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+const hours = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1));
+
+function printKpis(r: KpiReport) {
+	const f = Object.entries(r.filters).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+	const row = (label: string, cur: string, prev: string) => `  ${label.padEnd(34)}${cur.padStart(12)}${prev.padStart(14)}`;
+	const line = (label: string, get: (k: KpiSet) => string) => row(label, get(r), get(r.previous));
+	const out = [
+		`KPIs for ${r.period.from} to ${r.period.to} (${r.period.time_zone}, the end date excluded); filters: ${f}`,
+		row('', 'period', `${r.previous.period.from}..`),
+		line('Tickets created', (k) => fmt(k.tickets_created)),
+		line('Escalation rate', (k) => `${pct(k.escalation_rate)} (${fmt(k.escalated_tickets)})`),
+		line('Tickets resolved', (k) => fmt(k.tickets_resolved)),
+		line('First contact resolution', (k) => `${pct(k.fcr_rate)} (${fmt(k.fcr_tickets)})`),
+		line('Reopen rate', (k) => `${pct(k.reopen_rate)} (${fmt(k.reopened_tickets)})`),
+		line('CSAT satisfied, escalated', (k) => `${pct(k.csat.escalated.satisfied_rate)} of ${fmt(k.csat.escalated.rated)}`),
+		line('CSAT satisfied, not escalated', (k) => `${pct(k.csat.not_escalated.satisfied_rate)} of ${fmt(k.csat.not_escalated.rated)}`),
+		'',
+		'  Hours by resolving tier     count     MTTR mean / median / p90      end-to-end mean / median / p90'
+	];
+	const tiers = [...new Set([...Object.keys(r.mttr_hours_by_tier), ...Object.keys(r.resolution_hours_by_tier)])].sort();
+	for (const t of tiers) {
+		const m = r.mttr_hours_by_tier[t];
+		const e = r.resolution_hours_by_tier[t];
+		out.push(
+			`  tier ${t.padEnd(22)}${fmt(m?.count ?? 0).padStart(6)}     ${[m?.mean, m?.median, m?.p90].map(hours).join(' / ').padEnd(30)}${[e?.mean, e?.median, e?.p90].map(hours).join(' / ')}`
+		);
+	}
+	if (tiers.length === 0) out.push('  (no tickets resolved in the period)');
+	console.log(out.join('\n'));
+}
+
+async function cmdKpis(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			from: { type: 'string' },
+			to: { type: 'string' },
+			team: { type: 'string' },
+			channel: { type: 'string' },
+			priority: { type: 'string' },
+			category: { type: 'string' },
+			vip: { type: 'string' },
+			tier: { type: 'string' },
+			db: { type: 'string' },
+			json: { type: 'boolean', default: false }
+		}
+	});
+	const { db: dbArg, json, ...params } = values;
+	if (!params.from || !params.to) throw new UsageError('kpis needs --from YYYY-MM-DD and --to YYYY-MM-DD');
+	let filters;
+	try {
+		filters = parseKpiParams(params);
+	} catch (err) {
+		if (err instanceof KpiParamsError) throw new UsageError(err.message);
+		throw err;
+	}
+	const db = dbPath(dbArg);
+	const server = await findRunningServer(db);
+	let report: KpiReport;
+	if (server) {
+		const url = new URL('/api/kpis', server.url);
+		for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+		const res = await fetch(url);
+		const body = (await res.json()) as KpiReport & { message?: string };
+		if (!res.ok) throw new Error(body.message ?? `the server answered HTTP ${res.status}`);
+		report = body;
+	} else {
+		try {
+			report = await computeKpis(filters, db);
+		} finally {
+			await closeInstance(db);
+		}
+	}
+	if (json) console.log(JSON.stringify(report, null, 2));
+	else printKpis(report);
+	return 0;
+}
+
 function newestMtime(entry: string): number {
 	const st = fs.statSync(entry, { throwIfNoEntry: false });
 	if (!st) return 0;
@@ -204,6 +288,7 @@ async function cmdServe(args: string[]): Promise<number> {
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
 	const db = dbPath(values.db);
 	process.env.HANDOFF_DB = db;
+	process.env.HANDOFF_ROOT ??= ROOT;
 	const running = await findRunningServer(db);
 	if (running) throw new UsageError(`${db} is already served at ${running.url} (pid ${running.pid})`);
 	if (!values['no-build']) buildIfNeeded();
@@ -269,6 +354,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await cmdImport(rest);
 			case 'demo':
 				return await cmdDemo(rest);
+			case 'kpis':
+				return await cmdKpis(rest);
 			case 'serve':
 				return await cmdServe(rest);
 			default:

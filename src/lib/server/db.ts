@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { ensureFacts } from './facts.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export const DEFAULT_DB_PATH = 'data/handoff.duckdb';
@@ -40,6 +41,7 @@ async function open(file: string): Promise<DuckDBInstance> {
 	const conn = await instance.connect();
 	try {
 		await migrate(conn);
+		await ensureFacts(conn);
 	} finally {
 		conn.closeSync();
 	}

@@ -16,6 +16,7 @@ import {
 import { detectFormat, FatalFileError, readRecords, type FileFormat } from '../import/read-records.ts';
 import { TimeZoneRules } from '../import/timestamps.ts';
 import { dbPath, query, withConnection } from './db.ts';
+import { rebuildFacts } from './facts.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -528,6 +529,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		? await count(conn, `SELECT count(DISTINCT line) FROM stage_issues WHERE severity = 'error' AND kind = 'events'`)
 		: 0;
 	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
+	await rebuildFacts(conn);
 	await conn.run(
 		`INSERT INTO import_rejects SELECT $id, severity, file, line, field, reason, record_id FROM stage_issues`,
 		{ id }

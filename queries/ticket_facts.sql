@@ -1,0 +1,74 @@
+-- Derived facts per ticket, materialized inside every import's transaction (and after demo
+-- data is cleared) so each KPI query reads one row per ticket instead of replaying events.
+-- Definitions (SPEC.md, "Derived per ticket"):
+-- * tier path: the ticket starts at tier 1 at created_at; each escalated or de_escalated event,
+--   in time order (ties: file order), closes the current tier segment and opens one at to_tier.
+--   Segments are half-open [start, next tier change).
+-- * handoffs = escalated + de_escalated + reassigned events; escalated = at least one
+--   escalated event; reopened = at least one reopened event (all at any time).
+-- * resolution time: the last resolved event that no later reopened event follows; a ticket
+--   with no resolved events uses tickets.resolved_at unless a later reopened event follows it.
+--   A reopened event must be strictly later than a resolution to undo it.
+-- * resolving tier: the tier of the segment in which the resolution time falls.
+
+CREATE OR REPLACE TABLE tier_segments AS
+WITH changes AS (
+	SELECT ticket_id, occurred_at, to_tier,
+		row_number() OVER (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line) AS seq
+	FROM events
+	WHERE type IN ('escalated', 'de_escalated')              -- only these move a ticket between tiers
+),
+starts AS (
+	SELECT ticket_id, created_at AS start_at, 1 AS tier, 0 AS seq FROM tickets   -- every ticket starts at tier 1
+	UNION ALL
+	SELECT ticket_id, occurred_at, to_tier, seq FROM changes
+)
+SELECT ticket_id, seq AS segment_no, tier::TINYINT AS tier, start_at,
+	lead(start_at) OVER (PARTITION BY ticket_id ORDER BY seq) AS end_at   -- NULL: the segment is still open
+FROM starts;
+
+CREATE OR REPLACE TABLE ticket_facts AS
+WITH ev AS (
+	SELECT ticket_id,
+		count(*) FILTER (WHERE type IN ('escalated', 'de_escalated', 'reassigned')) AS handoffs,
+		count(*) FILTER (WHERE type = 'escalated') AS escalations,
+		count(*) FILTER (WHERE type IN ('escalated', 'de_escalated')) AS tier_changes,
+		count(*) FILTER (WHERE type = 'reopened') AS reopens,
+		max(occurred_at) FILTER (WHERE type = 'resolved') AS last_resolved,
+		max(occurred_at) FILTER (WHERE type = 'reopened') AS last_reopened
+	FROM events
+	GROUP BY ticket_id
+),
+resolved AS (
+	SELECT t.ticket_id,
+		CASE
+			WHEN ev.last_resolved IS NOT NULL                  -- resolved events win over tickets.resolved_at
+				THEN CASE WHEN ev.last_reopened > ev.last_resolved THEN NULL ELSE ev.last_resolved END
+			ELSE CASE WHEN ev.last_reopened > t.resolved_at THEN NULL ELSE t.resolved_at END
+		END AS resolved_at
+	FROM tickets t LEFT JOIN ev USING (ticket_id)
+),
+paths AS (
+	SELECT ticket_id, list(tier ORDER BY segment_no) AS tier_path FROM tier_segments GROUP BY ticket_id
+)
+SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
+	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
+	coalesce(ev.handoffs, 0)::INTEGER AS handoffs,
+	coalesce(ev.escalations, 0) > 0 AS escalated,
+	coalesce(ev.reopens, 0) > 0 AS reopened,
+	coalesce(ev.tier_changes, 0)::INTEGER AS tier_changes,
+	p.tier_path,
+	s.tier AS resolving_tier,                                  -- NULL while unresolved
+	s.start_at AS resolving_segment_start
+FROM tickets t
+JOIN resolved r USING (ticket_id)
+LEFT JOIN ev USING (ticket_id)
+LEFT JOIN paths p USING (ticket_id)
+LEFT JOIN (
+	-- The segment the resolution falls in: the last one starting at or before it. Segments are
+	-- half-open [start, end), so a resolution exactly at a tier change belongs to the new tier.
+	SELECT s.ticket_id, arg_max(s.tier, s.segment_no) AS tier, arg_max(s.start_at, s.segment_no) AS start_at
+	FROM tier_segments s JOIN resolved r USING (ticket_id)
+	WHERE s.start_at <= r.resolved_at
+	GROUP BY s.ticket_id
+) s USING (ticket_id);

@@ -1,0 +1,189 @@
+// The KPI engine: validates a period and filters, runs each queries/*.sql file with bound
+// parameters, and assembles the JSON shape of SPEC.md (the CLI and /api/kpis both return it).
+// Definitions live in the SQL files; this module only binds, runs and reshapes.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { PRIORITIES } from '../import/canonical.ts';
+import { withConnection } from './db.ts';
+import { runQuery, runScript, type SqlValue } from './queries.ts';
+
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+	.refine((s) => DateTime.fromISO(s).isValid, 'is not a real date');
+const name = z.string().trim().min(1).max(200);
+
+/** Period and filters, as they arrive from the CLI or a query string (all text). */
+export const KpiParams = z
+	.object({
+		from: isoDate,
+		to: isoDate,
+		team: name.optional(),
+		channel: name.optional(),
+		priority: z.enum(PRIORITIES).optional(),
+		category: name.optional(),
+		vip: z
+			.enum(['true', 'false'])
+			.transform((v) => v === 'true')
+			.optional(),
+		tier: z.coerce.number().int().min(1).max(9).optional()
+	})
+	.strict()
+	.refine((p) => p.from < p.to, { message: 'from must be before to (the period is [from, to))' });
+
+export type KpiFilters = z.output<typeof KpiParams>;
+
+export interface Stats {
+	mean: number;
+	median: number;
+	p90: number;
+	count: number;
+}
+
+export interface CsatGroup {
+	rated: number;
+	satisfied_rate: number | null;
+	mean: number | null;
+}
+
+export interface KpiSet {
+	tickets_created: number;
+	escalated_tickets: number;
+	escalation_rate: number | null;
+	tickets_resolved: number;
+	fcr_tickets: number;
+	fcr_rate: number | null;
+	reopened_tickets: number;
+	reopen_rate: number | null;
+	mttr_hours_by_tier: Record<string, Stats>;
+	resolution_hours_by_tier: Record<string, Stats>;
+	csat: { escalated: CsatGroup; not_escalated: CsatGroup };
+}
+
+export interface KpiReport extends KpiSet {
+	period: { from: string; to: string; time_zone: string };
+	filters: Omit<KpiFilters, 'from' | 'to'>;
+	previous: KpiSet & { period: { from: string; to: string } };
+	weekly: (KpiSet & { week: string; week_start: string })[];
+}
+
+/** A query-string or CLI parse failure, with one readable message. */
+export class KpiParamsError extends Error {}
+
+export function parseKpiParams(input: Record<string, string | undefined>): KpiFilters {
+	const clean = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== ''));
+	const r = KpiParams.safeParse(clean);
+	if (!r.success) {
+		throw new KpiParamsError(
+			r.error.issues
+				.map((i) =>
+					i.code === 'unrecognized_keys'
+						? `unknown parameter ${i.keys.join(', ')}`
+						: i.path.length
+							? `${i.path.join('.')} ${i.message}`
+							: i.message
+				)
+				.join('; ')
+		);
+	}
+	return r.data;
+}
+
+function timeZone(): string {
+	return process.env.HANDOFF_TZ || 'UTC';
+}
+
+/** [from 00:00, to 00:00) local time in the zone, as UTC instants. */
+function bounds(from: string, to: string, zone: string) {
+	const start = DateTime.fromISO(from, { zone }).startOf('day');
+	const end = DateTime.fromISO(to, { zone }).startOf('day');
+	return { from: start.toUTC().toISO()!, to: end.toUTC().toISO()! };
+}
+
+type Row = Record<string, unknown> & { week: Date | null };
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function statsByTier(rows: Row[]): Record<string, Stats> {
+	const out: Record<string, Stats> = {};
+	for (const r of rows) {
+		out[String(r.tier)] = { mean: Number(r.mean), median: Number(r.median), p90: Number(r.p90), count: Number(r.count) };
+	}
+	return out;
+}
+
+function csatGroup(rows: Row[], escalated: boolean): CsatGroup {
+	const r = rows.find((x) => x.escalated === escalated);
+	return r ? { rated: Number(r.rated), satisfied_rate: num(r.satisfied_rate), mean: num(r.mean) } : { rated: 0, satisfied_rate: null, mean: null };
+}
+
+const QUERIES = ['escalation_rate', 'fcr', 'reopen_rate', 'mttr_by_tier', 'resolution_time_by_tier', 'csat'] as const;
+type QueryName = (typeof QUERIES)[number];
+
+function assemble(rows: Record<QueryName, Row[]>): KpiSet {
+	const esc = rows.escalation_rate[0];
+	const fcr = rows.fcr[0];
+	const reopen = rows.reopen_rate[0];
+	return {
+		tickets_created: Number(esc?.tickets_created ?? 0),
+		escalated_tickets: Number(esc?.escalated_tickets ?? 0),
+		escalation_rate: num(esc?.escalation_rate),
+		tickets_resolved: Number(fcr?.tickets_resolved ?? 0),
+		fcr_tickets: Number(fcr?.fcr_tickets ?? 0),
+		fcr_rate: num(fcr?.fcr_rate),
+		reopened_tickets: Number(reopen?.reopened_tickets ?? 0),
+		reopen_rate: num(reopen?.reopen_rate),
+		mttr_hours_by_tier: statsByTier(rows.mttr_by_tier),
+		resolution_hours_by_tier: statsByTier(rows.resolution_time_by_tier),
+		csat: { escalated: csatGroup(rows.csat, true), not_escalated: csatGroup(rows.csat, false) }
+	};
+}
+
+async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>): Promise<Record<QueryName, Row[]>> {
+	const out = {} as Record<QueryName, Row[]>;
+	for (const q of QUERIES) out[q] = await runQuery<Row>(conn, q, params);
+	return out;
+}
+
+function weekKey(d: Date | null): string {
+	// DuckDB returns the local Monday as a naive timestamp, which arrives as that wall time in UTC.
+	return d ? d.toISOString().slice(0, 10) : '';
+}
+
+/** Every KPI for the period, the previous period of the same length, and the weekly series. */
+export async function computeKpis(filters: KpiFilters, db?: string): Promise<KpiReport> {
+	const zone = timeZone();
+	const { from, to, ...rest } = filters;
+	const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
+	const prevFrom = DateTime.fromISO(from).minus({ days }).toISODate()!;
+	const filterParams = {
+		team: rest.team ?? null,
+		channel: rest.channel ?? null,
+		priority: rest.priority ?? null,
+		category: rest.category ?? null,
+		vip: rest.vip ?? null,
+		tier: rest.tier ?? null
+	};
+	return withConnection(async (conn) => {
+		await runScript(conn, 'ticket_scope');
+		const base = { ...filterParams, tz: zone };
+		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
+		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
+		const weeklyRows = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: true });
+
+		const weeks = [...new Set(QUERIES.flatMap((q) => weeklyRows[q].map((r) => weekKey(r.week))))].sort();
+		const weekly = weeks.map((w) => {
+			const slice = Object.fromEntries(QUERIES.map((q) => [q, weeklyRows[q].filter((r) => weekKey(r.week) === w)])) as Record<QueryName, Row[]>;
+			const monday = DateTime.fromISO(w);
+			return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice) };
+		});
+		return {
+			period: { from, to, time_zone: zone },
+			filters: rest,
+			...assemble(current),
+			previous: { period: { from: prevFrom, to: from }, ...assemble(previous) },
+			weekly
+		};
+	}, db);
+}
