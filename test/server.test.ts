@@ -11,6 +11,7 @@ let server: ChildProcess;
 let url: string;
 let dir: string;
 let db: string;
+let apiKpis: unknown;
 
 beforeAll(async () => {
 	dir = tempDir();
@@ -119,10 +120,33 @@ describe('handoff serve', () => {
 		expect(JSON.parse(r.stdout).tickets).toMatchObject({ read: 5_000, inserted: 0, updated: 0, unchanged: 5_000 });
 	});
 
+	it('answers /api/kpis, and refuses bad parameters with 400 and a message', async () => {
+		// The demo data ends before the current week; the whole year is a period with data in it.
+		const res = await fetch(`${url}/api/kpis?from=2026-01-01&to=2027-01-01&priority=high`);
+		expect(res.status).toBe(200);
+		apiKpis = await res.json();
+		expect((apiKpis as { tickets_created: number }).tickets_created).toBeGreaterThan(0);
+		const bad = await fetch(`${url}/api/kpis?from=2026-01-01&to=2027-01-01&tier=1%20OR%201%3D1`);
+		expect(bad.status).toBe(400);
+		expect((await bad.json()).message).toContain('tier');
+		// With the server running, the CLI asks it rather than the locked file.
+		const cli = await runCli(['kpis', '--from', '2026-01-01', '--to', '2027-01-01', '--priority', 'high', '--db', db, '--json']);
+		expect(cli.code).toBe(0);
+		expect(JSON.parse(cli.stdout)).toEqual(apiKpis);
+	});
+
 	it('removes its note beside the database when stopped', async () => {
 		expect(fs.existsSync(`${db}.server.json`)).toBe(true);
 		server.kill('SIGTERM');
 		await new Promise((r) => server.once('exit', r));
 		expect(fs.existsSync(`${db}.server.json`)).toBe(false);
+	});
+});
+
+describe('handoff kpis without a server', () => {
+	it('computes in its own process exactly what the server answered', async () => {
+		const cli = await runCli(['kpis', '--from', '2026-01-01', '--to', '2027-01-01', '--priority', 'high', '--db', db, '--json']);
+		expect(cli.code).toBe(0);
+		expect(JSON.parse(cli.stdout)).toEqual(apiKpis);
 	});
 });
