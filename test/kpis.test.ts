@@ -186,6 +186,14 @@ describe('computeKpis() on the hand-made desk', () => {
 				['2026-W10', '2026-03-02', 9, 4],
 				['2026-W11', '2026-03-09', 1, 1]
 			]);
+			// weeks=3 ending with W10: W08 is empty but listed (0 created, rate null); W09 holds H
+			// (created Mar 1); W10 as above.
+			const three = await computeKpis(parseKpiParams({ ...week, weeks: '3' }), db);
+			expect(three.weekly.map((w) => [w.week, w.tickets_created, w.escalation_rate])).toEqual([
+				['2026-W08', 0, null],
+				['2026-W09', 1, 1],
+				['2026-W10', 9, 4 / 9]
+			]);
 		}));
 });
 

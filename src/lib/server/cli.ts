@@ -26,9 +26,10 @@ const COMMAND_HELP = {
 	demo: `  handoff demo [--tickets N] [--seed S] [--db PATH] [--json]
       Generate about 20 weeks of realistic demo data (default ${DEMO_DEFAULT_TICKETS} tickets) and import it.`,
 	kpis: `  handoff kpis --from YYYY-MM-DD --to YYYY-MM-DD [--team T] [--channel C] [--priority P] [--category C]
-               [--vip true|false] [--tier N] [--db PATH] [--json]
+               [--vip true|false] [--tier N] [--weeks N] [--db PATH] [--json]
       The KPIs of SPEC.md for the period [from, to) in HANDOFF_TZ, with the previous period
-      of the same length and a weekly series (in --json). Asks the server if one is running.`,
+      of the same length and a weekly series (in --json; --weeks N: the N ISO weeks ending
+      with the period's last week). Asks the server if one is running.`,
 	serve: `  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
       Build the web app if needed and serve it (default http://127.0.0.1:3000). An empty
       database gets demo data first.`
@@ -219,6 +220,7 @@ async function cmdKpis(args: string[]): Promise<number> {
 			category: { type: 'string' },
 			vip: { type: 'string' },
 			tier: { type: 'string' },
+			weeks: { type: 'string' },
 			db: { type: 'string' },
 			json: { type: 'boolean', default: false }
 		}

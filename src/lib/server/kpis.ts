@@ -27,7 +27,9 @@ export const KpiParams = z
 			.enum(['true', 'false'])
 			.transform((v) => v === 'true')
 			.optional(),
-		tier: z.coerce.number().int().min(1).max(9).optional()
+		tier: z.coerce.number().int().min(1).max(9).optional(),
+		/** Length of the weekly series, in ISO weeks ending with the period's last week; default: the period's own weeks. */
+		weeks: z.coerce.number().int().min(1).max(104).optional()
 	})
 	.strict()
 	.refine((p) => p.from < p.to, { message: 'from must be before to (the period is [from, to))' });
@@ -63,7 +65,7 @@ export interface KpiSet {
 
 export interface KpiReport extends KpiSet {
 	period: { from: string; to: string; time_zone: string };
-	filters: Omit<KpiFilters, 'from' | 'to'>;
+	filters: Omit<KpiFilters, 'from' | 'to' | 'weeks'>;
 	previous: KpiSet & { period: { from: string; to: string } };
 	weekly: (KpiSet & { week: string; week_start: string })[];
 }
@@ -154,7 +156,7 @@ function weekKey(d: Date | null): string {
 /** Every KPI for the period, the previous period of the same length, and the weekly series. */
 export async function computeKpis(filters: KpiFilters, db?: string): Promise<KpiReport> {
 	const zone = timeZone();
-	const { from, to, ...rest } = filters;
+	const { from, to, weeks, ...rest } = filters;
 	const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
 	const prevFrom = DateTime.fromISO(from).minus({ days }).toISODate()!;
 	const filterParams = {
@@ -170,10 +172,17 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 		const base = { ...filterParams, tz: zone };
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
-		const weeklyRows = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: true });
+		// The series ends with the week that holds the period's last day.
+		const seriesFrom = weeks
+			? DateTime.fromISO(to).minus({ days: 1 }).startOf('week').minus({ weeks: weeks - 1 }).toISODate()!
+			: from;
+		const weeklyRows = await runAll(conn, { ...base, ...bounds(seriesFrom, to, zone), weekly: true });
 
-		const weeks = [...new Set(QUERIES.flatMap((q) => weeklyRows[q].map((r) => weekKey(r.week))))].sort();
-		const weekly = weeks.map((w) => {
+		// Every week of the series, also those without a ticket (zero counts, null rates).
+		const weekKeys: string[] = [];
+		const lastWeek = DateTime.fromISO(to).minus({ days: 1 }).startOf('week');
+		for (let w = DateTime.fromISO(seriesFrom).startOf('week'); w <= lastWeek; w = w.plus({ weeks: 1 })) weekKeys.push(w.toISODate()!);
+		const weekly = weekKeys.map((w) => {
 			const slice = Object.fromEntries(QUERIES.map((q) => [q, weeklyRows[q].filter((r) => weekKey(r.week) === w)])) as Record<QueryName, Row[]>;
 			const monday = DateTime.fromISO(w);
 			return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice) };
