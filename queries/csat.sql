@@ -2,7 +2,7 @@
 -- csat_score: the share with score >= 4 ("satisfied"), the mean score and the rated count,
 -- for escalated vs not escalated tickets. The CSAT of an unresolved ticket is ignored.
 SELECT
-	CASE WHEN $weekly THEN date_trunc('week', resolved_at AT TIME ZONE $tz) END AS week,
+	CASE WHEN $weekly THEN resolved_week END AS week,           -- ISO week in HANDOFF_TZ
 	escalated,
 	count(*)::INTEGER AS rated,
 	count(*) FILTER (WHERE csat_score >= 4) / count(*) AS satisfied_rate,

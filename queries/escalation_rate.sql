@@ -1,8 +1,8 @@
 -- Escalation rate (SPEC.md): of the tickets whose created_at is in the period, the share that
 -- are escalated (events at any time count). escalated = at least one `escalated` event.
--- One row per week when $weekly (ISO weeks in $tz), else one row for the period.
+-- One row per week when $weekly (ISO weeks in HANDOFF_TZ), else one row for the period.
 SELECT
-	CASE WHEN $weekly THEN date_trunc('week', created_at AT TIME ZONE $tz) END AS week,
+	CASE WHEN $weekly THEN created_week END AS week,            -- ISO week in HANDOFF_TZ
 	count(*)::INTEGER AS tickets_created,
 	count(*) FILTER (WHERE escalated)::INTEGER AS escalated_tickets,
 	escalated_tickets / nullif(tickets_created, 0) AS escalation_rate   -- 0/0 is NULL

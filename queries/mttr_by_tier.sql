@@ -4,12 +4,13 @@
 -- interpolation, quantile_cont) in hours = seconds / 3600, and the count. Only tiers that
 -- have tickets appear.
 SELECT
-	CASE WHEN $weekly THEN date_trunc('week', resolved_at AT TIME ZONE $tz) END AS week,
+	CASE WHEN $weekly THEN resolved_week END AS week,           -- ISO week in HANDOFF_TZ
 	resolving_tier AS tier,
 	count(*)::INTEGER AS count,
-	avg(epoch(resolved_at - resolving_segment_start)) / 3600 AS mean,
-	median(epoch(resolved_at - resolving_segment_start)) / 3600 AS median,
-	quantile_cont(epoch(resolved_at - resolving_segment_start), 0.9) / 3600 AS p90
+	avg(tier_resolution_seconds) / 3600 AS mean,      -- resolution time minus the start of its tier segment
+	quantile_cont(tier_resolution_seconds, [0.5, 0.9]) AS q,   -- median (middle pair averaged), p90
+	q[1] / 3600 AS median,
+	q[2] / 3600 AS p90
 FROM ticket_scope($team, $channel, $priority, $category, $vip, $tier)
 WHERE resolved_at >= $from                                        -- resolved in the period [from, to)
 	AND resolved_at < $to

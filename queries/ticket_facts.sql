@@ -10,6 +10,8 @@
 --   with no resolved events uses tickets.resolved_at unless a later reopened event follows it.
 --   A reopened event must be strictly later than a resolution to undo it.
 -- * resolving tier: the tier of the segment in which the resolution time falls.
+-- The ISO week columns are local to HANDOFF_TZ (read from facts_settings, which the caller
+-- fills with a bound parameter); a change of HANDOFF_TZ rebuilds the facts.
 
 CREATE OR REPLACE TABLE tier_segments AS
 WITH changes AS (
@@ -59,8 +61,13 @@ SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
 	coalesce(ev.tier_changes, 0)::INTEGER AS tier_changes,
 	p.tier_path,
 	s.tier AS resolving_tier,                                  -- NULL while unresolved
-	s.start_at AS resolving_segment_start
+	s.start_at AS resolving_segment_start,
+	epoch(r.resolved_at - s.start_at) AS tier_resolution_seconds,   -- what MTTR by tier averages
+	epoch(r.resolved_at - t.created_at) AS resolution_seconds,       -- end-to-end resolution time
+	date_trunc('week', t.created_at AT TIME ZONE z.tz)::DATE AS created_week,   -- local Monday of the ISO week
+	date_trunc('week', r.resolved_at AT TIME ZONE z.tz)::DATE AS resolved_week
 FROM tickets t
+CROSS JOIN facts_settings z
 JOIN resolved r USING (ticket_id)
 LEFT JOIN ev USING (ticket_id)
 LEFT JOIN paths p USING (ticket_id)
@@ -71,4 +78,6 @@ LEFT JOIN (
 	FROM tier_segments s JOIN resolved r USING (ticket_id)
 	WHERE s.start_at <= r.resolved_at
 	GROUP BY s.ticket_id
-) s USING (ticket_id);
+) s USING (ticket_id)
+-- Stored in resolution order, so a period filter on resolved_at skips most row groups.
+ORDER BY r.resolved_at NULLS LAST, t.created_at;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PRIORITIES } from '../import/canonical.ts';
 import { withConnection } from './db.ts';
+import { ensureFacts } from './facts.ts';
 import { runQuery, runScript, type SqlValue } from './queries.ts';
 
 const isoDate = z
@@ -149,7 +150,7 @@ async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>):
 }
 
 function weekKey(d: Date | null): string {
-	// DuckDB returns the local Monday as a naive timestamp, which arrives as that wall time in UTC.
+	// A DATE arrives as midnight UTC of that day.
 	return d ? d.toISOString().slice(0, 10) : '';
 }
 
@@ -169,7 +170,8 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	};
 	return withConnection(async (conn) => {
 		await runScript(conn, 'ticket_scope');
-		const base = { ...filterParams, tz: zone };
+		await ensureFacts(conn); // built for this HANDOFF_TZ
+		const base = { ...filterParams };
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
 		// The series ends with the week that holds the period's last day.

@@ -1,0 +1,78 @@
+// Part of `npm run bench`: the full KPI set for one week plus its 12-week series, warm, on a
+// database the benchmark imported; the bare SQL of the same queries in the same run; and
+// what rebuilding the materialized facts costs an import.
+import { DateTime } from 'luxon';
+import { closeInstance, query, withConnection } from '../src/lib/server/db.ts';
+import { rebuildFacts } from '../src/lib/server/facts.ts';
+import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
+import { querySql, runScript } from '../src/lib/server/queries.ts';
+
+const db = process.argv[2];
+const RUNS = 7;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const [{ last }] = await withConnection((c) => query<{ last: string }>(c, `SELECT strftime(max(created_at) AT TIME ZONE 'UTC', '%Y-%m-%d') AS last FROM tickets`), db);
+// The last complete ISO week in the data.
+const to = DateTime.fromISO(last, { zone: 'UTC' }).startOf('week').toISODate()!;
+const from = DateTime.fromISO(to).minus({ weeks: 1 }).toISODate()!;
+const params = parseKpiParams({ from, to, weeks: '12' });
+
+await computeKpis(params, db); // warm-up
+const ours: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+	const t = performance.now();
+	await computeKpis(params, db);
+	ours.push(performance.now() - t);
+}
+
+// The same statements, run directly: the macro, then 6 queries for the week, the previous week
+// and the 12-week series, with literal parameters bound by DuckDB itself.
+const names = ['escalation_rate', 'fcr', 'reopen_rate', 'mttr_by_tier', 'resolution_time_by_tier', 'csat'];
+const utc = (d: string) => `${d}T00:00:00Z`;
+const seriesFrom = DateTime.fromISO(to).minus({ weeks: 12 }).toISODate()!;
+const prevFrom = DateTime.fromISO(from).minus({ weeks: 1 }).toISODate()!;
+const periods = [
+	{ from: utc(from), to: utc(to), weekly: false },
+	{ from: utc(prevFrom), to: utc(from), weekly: false },
+	{ from: utc(seriesFrom), to: utc(to), weekly: true }
+];
+const bare: number[] = [];
+await withConnection(async (conn) => {
+	const run = async () => {
+		await runScript(conn, 'ticket_scope');
+		for (const p of periods) {
+			for (const n of names) {
+				const sql = querySql(n).replace(/--[^\n]*/g, '');
+				const used = Object.fromEntries(
+					Object.entries({ ...p, tz: 'UTC', team: null, channel: null, priority: null, category: null, vip: null, tier: null }).filter(([k]) => sql.includes(`$${k}`))
+				);
+				(await conn.runAndReadAll(sql, used as never)).getRows();
+			}
+		}
+	};
+	await run();
+	for (let i = 0; i < RUNS; i++) {
+		const t = performance.now();
+		await run();
+		bare.push(performance.now() - t);
+	}
+}, db);
+
+const facts = await withConnection(async (conn) => {
+	const t = performance.now();
+	await conn.run('BEGIN TRANSACTION');
+	await rebuildFacts(conn);
+	await conn.run('ROLLBACK');
+	return performance.now() - t;
+}, db);
+await closeInstance(db);
+
+console.log(
+	JSON.stringify({
+		week: `${from}..${to}`,
+		kpis_warm_ms: +median(ours).toFixed(1),
+		bare_sql_warm_ms: +median(bare).toFixed(1),
+		ratio: +(median(ours) / median(bare)).toFixed(2),
+		facts_rebuild_ms: +facts.toFixed(0)
+	})
+);
