@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runImport } from '../src/lib/server/import.ts';
-import { computeKpis, parseKpiParams, KpiParamsError } from '../src/lib/server/kpis.ts';
+import { computeKpis, kpiTickets, parseDrillParams, parseKpiParams, KpiParamsError, KPI_NAMES } from '../src/lib/server/kpis.ts';
+import { writeDemoCsv } from '../src/lib/server/demo-data.ts';
 import { withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,resolved_at,category,vip,csat_score,team
@@ -261,4 +262,59 @@ describe('parseKpiParams()', () => {
 			const k = await computeKpis(parseKpiParams({ ...week, team: "alpha' OR '1'='1" }), db);
 			expect(k.tickets_created).toBe(0);
 		}));
+});
+
+describe('kpiTickets(): the drill-down', () => {
+	it('lists exactly the tickets of each numerator and denominator on the hand-made desk', () =>
+		withDb(async (db, dir) => {
+			await load(db, dir);
+			const ids = async (kpi: string, part: string) =>
+				(await kpiTickets(parseDrillParams({ ...week, kpi, part }).drill, parseKpiParams(week), db)).tickets.map((t) => t.ticket_id).sort();
+			// From the table at the top of this file.
+			expect(await ids('escalation_rate', 'numerator')).toEqual(['B', 'E', 'I', 'J']);
+			expect(await ids('escalation_rate', 'denominator')).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I', 'J']);
+			expect(await ids('fcr', 'numerator')).toEqual(['A', 'F']);
+			expect(await ids('fcr', 'denominator')).toEqual(['A', 'B', 'C', 'E', 'F', 'G', 'H', 'J']);
+			expect(await ids('reopen_rate', 'numerator')).toEqual(['C']);
+			expect(await ids('csat', 'numerator')).toEqual(['A', 'C', 'E']);
+			expect(await ids('csat', 'denominator')).toEqual(['A', 'B', 'C', 'E', 'F']);
+		}));
+
+	it('agrees with every KPI on demo data, with a filter, and pages through the list', () =>
+		withDb(async (db, dir) => {
+			const demo = await writeDemoCsv(path.join(dir, 'demo'), { tickets: 1500, seed: 11, end: new Date('2026-03-30T00:00:00Z') });
+			await runImport({ ticketsFile: demo.ticketsPath, eventsFile: demo.eventsPath, source: 'demo', db });
+			const period = { from: '2026-01-05', to: '2026-03-30', priority: 'high' };
+			const k = await computeKpis(parseKpiParams(period), db);
+			const total = async (kpi: string, part: string) =>
+				(await kpiTickets(parseDrillParams({ ...period, kpi, part, page_size: '1' }).drill, parseKpiParams(period), db)).total;
+			const sumCounts = (m: Record<string, { count: number }>) => Object.values(m).reduce((n, s) => n + s.count, 0);
+			const satisfied = Math.round((k.csat.escalated.satisfied_rate ?? 0) * k.csat.escalated.rated + (k.csat.not_escalated.satisfied_rate ?? 0) * k.csat.not_escalated.rated);
+			const expected: Record<(typeof KPI_NAMES)[number], [number, number]> = {
+				escalation_rate: [k.escalated_tickets, k.tickets_created],
+				fcr: [k.fcr_tickets, k.tickets_resolved],
+				reopen_rate: [k.reopened_tickets, k.tickets_resolved],
+				mttr_by_tier: [sumCounts(k.mttr_hours_by_tier), sumCounts(k.mttr_hours_by_tier)],
+				resolution_time_by_tier: [sumCounts(k.resolution_hours_by_tier), sumCounts(k.resolution_hours_by_tier)],
+				csat: [satisfied, k.csat.escalated.rated + k.csat.not_escalated.rated]
+			};
+			for (const kpi of KPI_NAMES) {
+				expect([await total(kpi, 'numerator'), await total(kpi, 'denominator')], kpi).toEqual(expected[kpi]);
+			}
+			expect(k.tickets_created).toBeGreaterThan(20);
+
+			// Pages of 10 cover the denominator exactly once.
+			const seen: string[] = [];
+			for (let page = 1; seen.length < k.tickets_created; page++) {
+				const p = await kpiTickets(parseDrillParams({ ...period, kpi: 'escalation_rate', part: 'denominator', page: String(page), page_size: '10' }).drill, parseKpiParams(period), db);
+				expect(p.tickets.length).toBeGreaterThan(0);
+				seen.push(...p.tickets.map((t) => t.ticket_id));
+			}
+			expect(new Set(seen).size).toBe(k.tickets_created);
+		}));
+
+	it('refuses an unknown KPI or part', () => {
+		expect(() => parseDrillParams({ ...week, kpi: 'happiness', part: 'numerator' })).toThrow(/kpi/);
+		expect(() => parseDrillParams({ ...week, kpi: 'fcr', part: 'half' })).toThrow(/part/);
+	});
 });

@@ -121,7 +121,8 @@ function csatGroup(rows: Row[], escalated: boolean): CsatGroup {
 	return r ? { rated: Number(r.rated), satisfied_rate: num(r.satisfied_rate), mean: num(r.mean) } : { rated: 0, satisfied_rate: null, mean: null };
 }
 
-const QUERIES = ['escalation_rate', 'fcr', 'reopen_rate', 'mttr_by_tier', 'resolution_time_by_tier', 'csat'] as const;
+export const KPI_NAMES = ['escalation_rate', 'fcr', 'reopen_rate', 'mttr_by_tier', 'resolution_time_by_tier', 'csat'] as const;
+const QUERIES = KPI_NAMES;
 type QueryName = (typeof QUERIES)[number];
 
 function assemble(rows: Record<QueryName, Row[]>): KpiSet {
@@ -195,6 +196,89 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 			...assemble(current),
 			previous: { period: { from: prevFrom, to: from }, ...assemble(previous) },
 			weekly
+		};
+	}, db);
+}
+
+/** The drill-down's own parameters, on top of the period and filters. */
+export const DrillParams = z.object({
+	kpi: z.enum(KPI_NAMES),
+	part: z.enum(['numerator', 'denominator']),
+	page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+	page_size: z.coerce.number().int().min(1).max(500).default(50)
+});
+
+export interface DrillTicket {
+	ticket_id: string;
+	created_at: string;
+	resolved_at: string | null;
+	priority: string;
+	channel: string | null;
+	category: string;
+	team: string | null;
+	assignee: string | null;
+	vip: boolean;
+	csat_score: number | null;
+	escalated: boolean;
+	reopened: boolean;
+	handoffs: number;
+	resolving_tier: number | null;
+	tier_path: number[];
+}
+
+export interface DrillPage {
+	kpi: (typeof KPI_NAMES)[number];
+	part: 'numerator' | 'denominator';
+	total: number;
+	page: number;
+	page_size: number;
+	tickets: DrillTicket[];
+}
+
+/** Splits query-string input into the drill-down part and the KPI period and filters. */
+export function parseDrillParams(input: Record<string, string | undefined>) {
+	const { kpi, part, page, page_size, ...rest } = input;
+	const drill = DrillParams.safeParse(Object.fromEntries(Object.entries({ kpi, part, page, page_size }).filter(([, v]) => v !== undefined && v !== '')));
+	if (!drill.success) throw new KpiParamsError(drill.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+	return { drill: drill.data, filters: parseKpiParams(rest) };
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
+
+/** The tickets counted in a KPI's numerator or denominator, a page at a time. */
+export async function kpiTickets(drill: z.output<typeof DrillParams>, filters: KpiFilters, db?: string): Promise<DrillPage> {
+	const zone = timeZone();
+	return withConnection(async (conn) => {
+		await ensureFacts(conn);
+		await runScript(conn, 'ticket_scope');
+		const rows = await runQuery<Record<string, unknown>>(conn, 'kpi_tickets', {
+			kpi: drill.kpi,
+			part: drill.part,
+			...bounds(filters.from, filters.to, zone),
+			team: filters.team ?? null,
+			channel: filters.channel ?? null,
+			priority: filters.priority ?? null,
+			category: filters.category ?? null,
+			vip: filters.vip ?? null,
+			tier: filters.tier ?? null,
+			limit: drill.page_size,
+			offset: (drill.page - 1) * drill.page_size
+		});
+		return {
+			kpi: drill.kpi,
+			part: drill.part,
+			total: rows.length ? Number(rows[0].total) : 0,
+			page: drill.page,
+			page_size: drill.page_size,
+			tickets: rows.map(({ total: _total, ...r }) => ({
+				...(r as unknown as DrillTicket),
+				created_at: iso(r.created_at)!,
+				resolved_at: iso(r.resolved_at),
+				handoffs: Number(r.handoffs),
+				csat_score: r.csat_score === null ? null : Number(r.csat_score),
+				resolving_tier: r.resolving_tier === null ? null : Number(r.resolving_tier),
+				tier_path: (r.tier_path as unknown[] | null ?? []).map(Number)
+			}))
 		};
 	}, db);
 }
