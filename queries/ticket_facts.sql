@@ -29,6 +29,40 @@ SELECT ticket_id, seq AS segment_no, tier::TINYINT AS tier, start_at,
 	lead(start_at) OVER (PARTITION BY ticket_id ORDER BY seq) AS end_at   -- NULL: the segment is still open
 FROM starts;
 
+-- For SLA response: the first `responded` event at or after each segment's start. For the
+-- first segment of a ticket with no responded events at all, tickets.first_response_at
+-- stands in. Whether it falls inside the segment is the SLA query's business.
+CREATE OR REPLACE TABLE segment_responses AS
+WITH responses AS (
+	SELECT ticket_id, occurred_at FROM events WHERE type = 'responded'
+),
+first_after_start AS (
+	SELECT s.ticket_id, s.segment_no, min(r.occurred_at) AS responded_at
+	FROM tier_segments s
+	JOIN responses r ON r.ticket_id = s.ticket_id AND r.occurred_at >= s.start_at   -- at or after the segment start
+	GROUP BY ALL
+),
+stand_in AS (
+	SELECT t.ticket_id, t.first_response_at
+	FROM tickets t ANTI JOIN responses r USING (ticket_id)                           -- no responded events at all
+	WHERE t.first_response_at IS NOT NULL
+)
+SELECT s.ticket_id, s.segment_no,
+	coalesce(a.responded_at,
+		CASE WHEN s.segment_no = 0 AND i.first_response_at >= s.start_at THEN i.first_response_at END  -- first segment only
+	) AS responded_at
+FROM tier_segments s
+LEFT JOIN first_after_start a USING (ticket_id, segment_no)
+LEFT JOIN stand_in i USING (ticket_id);
+
+-- The data's as-of time: the latest timestamp anywhere in it (the export's snapshot). Open
+-- SLA clocks are judged against it, which keeps results reproducible.
+CREATE OR REPLACE TABLE data_as_of AS
+SELECT greatest(
+	(SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM tickets),
+	(SELECT max(occurred_at) FROM events)
+) AS as_of;
+
 CREATE OR REPLACE TABLE ticket_facts AS
 WITH ev AS (
 	SELECT ticket_id,
@@ -61,9 +95,10 @@ SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
 	coalesce(ev.tier_changes, 0)::INTEGER AS tier_changes,
 	p.tier_path,
 	s.tier AS resolving_tier,                                  -- NULL while unresolved
+	s.segment_no AS resolving_segment_no,
 	s.start_at AS resolving_segment_start,
-	epoch(r.resolved_at - s.start_at) AS tier_resolution_seconds,   -- what MTTR by tier averages
-	epoch(r.resolved_at - t.created_at) AS resolution_seconds,       -- end-to-end resolution time
+	(epoch(r.resolved_at) - epoch(s.start_at)) AS tier_resolution_seconds,   -- what MTTR by tier averages
+	(epoch(r.resolved_at) - epoch(t.created_at)) AS resolution_seconds,       -- end-to-end resolution time
 	date_trunc('week', t.created_at AT TIME ZONE z.tz)::DATE AS created_week,   -- local Monday of the ISO week
 	date_trunc('week', r.resolved_at AT TIME ZONE z.tz)::DATE AS resolved_week
 FROM tickets t
@@ -74,10 +109,26 @@ LEFT JOIN paths p USING (ticket_id)
 LEFT JOIN (
 	-- The segment the resolution falls in: the last one starting at or before it. Segments are
 	-- half-open [start, end), so a resolution exactly at a tier change belongs to the new tier.
-	SELECT s.ticket_id, arg_max(s.tier, s.segment_no) AS tier, arg_max(s.start_at, s.segment_no) AS start_at
+	SELECT s.ticket_id, max(s.segment_no) AS segment_no, arg_max(s.tier, s.segment_no) AS tier,
+		arg_max(s.start_at, s.segment_no) AS start_at
 	FROM tier_segments s JOIN resolved r USING (ticket_id)
 	WHERE s.start_at <= r.resolved_at
 	GROUP BY s.ticket_id
-) s USING (ticket_id)
--- Stored in resolution order, so a period filter on resolved_at skips most row groups.
-ORDER BY r.resolved_at NULLS LAST, t.created_at;
+) s USING (ticket_id);
+
+-- SLA clocks per tier segment, in seconds (epoch differences: exact, and far cheaper than
+-- subtracting TIMESTAMPTZ values, which goes through the ICU calendar), measured once here; queries/sla_by_tier.sql judges them
+-- against the configured targets. Each tier's clock runs while it holds the ticket: it stops
+-- at the ticket's resolution in the segment, or when the segment hands the ticket on.
+CREATE OR REPLACE TABLE segment_sla AS
+SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
+	CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
+		THEN (epoch(r.responded_at) - epoch(s.start_at)) END AS response_seconds,
+	CASE WHEN s.segment_no = f.resolving_segment_no THEN (epoch(f.resolved_at) - epoch(s.start_at))  -- resolved in it
+		WHEN s.end_at IS NOT NULL THEN (epoch(s.end_at) - epoch(s.start_at))                         -- handed on
+	END AS stop_seconds,                                                                    -- NULL: still open
+	(epoch(a.as_of) - epoch(s.start_at)) AS open_seconds                                -- how long an open segment has run
+FROM tier_segments s
+JOIN segment_responses r USING (ticket_id, segment_no)
+JOIN ticket_facts f USING (ticket_id)
+CROSS JOIN data_as_of a;

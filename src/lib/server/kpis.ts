@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PRIORITIES } from '../import/canonical.ts';
 import { withConnection } from './db.ts';
+import { loadConfig, slaTargetRows } from './config.ts';
 import { ensureFacts } from './facts.ts';
 import { runQuery, runScript, type SqlValue } from './queries.ts';
 
@@ -50,6 +51,19 @@ export interface CsatGroup {
 	mean: number | null;
 }
 
+export interface SlaTier {
+	response_met_rate: number | null;
+	response_met_count: number;
+	response_judged: number;
+	resolution_met_rate: number | null;
+	resolution_met_count: number;
+	resolution_judged: number;
+	/** Segments that started in the period, judged or left out (still open inside the target). */
+	segments: number;
+}
+
+export const SLA_CALENDAR = 'calendar hours';
+
 export interface KpiSet {
 	tickets_created: number;
 	escalated_tickets: number;
@@ -62,6 +76,9 @@ export interface KpiSet {
 	mttr_hours_by_tier: Record<string, Stats>;
 	resolution_hours_by_tier: Record<string, Stats>;
 	csat: { escalated: CsatGroup; not_escalated: CsatGroup };
+	/** Absent from weekly entries. */
+	sla_by_tier?: Record<string, SlaTier>;
+	sla_calendar?: string;
 }
 
 export interface KpiReport extends KpiSet {
@@ -123,9 +140,25 @@ function csatGroup(rows: Row[], escalated: boolean): CsatGroup {
 
 export const KPI_NAMES = ['escalation_rate', 'fcr', 'reopen_rate', 'mttr_by_tier', 'resolution_time_by_tier', 'csat'] as const;
 const QUERIES = KPI_NAMES;
-type QueryName = (typeof QUERIES)[number];
+type QueryName = (typeof QUERIES)[number] | 'sla_by_tier';
 
-function assemble(rows: Record<QueryName, Row[]>): KpiSet {
+function slaByTier(rows: Row[]): Record<string, SlaTier> {
+	const out: Record<string, SlaTier> = {};
+	for (const r of rows) {
+		out[String(r.tier)] = {
+			response_met_rate: num(r.response_met_rate),
+			response_met_count: Number(r.response_met_count),
+			response_judged: Number(r.response_judged),
+			resolution_met_rate: num(r.resolution_met_rate),
+			resolution_met_count: Number(r.resolution_met_count),
+			resolution_judged: Number(r.resolution_judged),
+			segments: Number(r.segments)
+		};
+	}
+	return out;
+}
+
+function assemble(rows: Partial<Record<QueryName, Row[]>> & Record<(typeof QUERIES)[number], Row[]>): KpiSet {
 	const esc = rows.escalation_rate[0];
 	const fcr = rows.fcr[0];
 	const reopen = rows.reopen_rate[0];
@@ -140,14 +173,27 @@ function assemble(rows: Record<QueryName, Row[]>): KpiSet {
 		reopen_rate: num(reopen?.reopen_rate),
 		mttr_hours_by_tier: statsByTier(rows.mttr_by_tier),
 		resolution_hours_by_tier: statsByTier(rows.resolution_time_by_tier),
-		csat: { escalated: csatGroup(rows.csat, true), not_escalated: csatGroup(rows.csat, false) }
+		csat: { escalated: csatGroup(rows.csat, true), not_escalated: csatGroup(rows.csat, false) },
+		...(rows.sla_by_tier ? { sla_by_tier: slaByTier(rows.sla_by_tier), sla_calendar: SLA_CALENDAR } : {})
 	};
 }
 
-async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>): Promise<Record<QueryName, Row[]>> {
-	const out = {} as Record<QueryName, Row[]>;
+async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>) {
+	const out = {} as Partial<Record<QueryName, Row[]>> & Record<(typeof QUERIES)[number], Row[]>;
 	for (const q of QUERIES) out[q] = await runQuery<Row>(conn, q, params);
+	// SLA is per tier segment, by the period it starts in; the weekly series leaves it out.
+	if (!params.weekly) out.sla_by_tier = await runQuery<Row>(conn, 'sla_by_tier', params);
 	return out;
+}
+
+/** The configured SLA targets, as a table the SLA query joins (one statement, one parameter). */
+async function loadSlaTargets(conn: DuckDBConnection): Promise<void> {
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE sla_targets AS
+		SELECT unnest(json_transform($targets::JSON,
+			'[{"tier": "TINYINT", "priority": "VARCHAR", "response_hours": "DOUBLE", "resolution_hours": "DOUBLE"}]'), recursive := true)`,
+		{ targets: JSON.stringify(slaTargetRows(loadConfig())) }
+	);
 }
 
 function weekKey(d: Date | null): string {
@@ -172,6 +218,7 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	return withConnection(async (conn) => {
 		await runScript(conn, 'ticket_scope');
 		await ensureFacts(conn); // built for this HANDOFF_TZ
+		await loadSlaTargets(conn);
 		const base = { ...filterParams };
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
@@ -186,7 +233,7 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 		const lastWeek = DateTime.fromISO(to).minus({ days: 1 }).startOf('week');
 		for (let w = DateTime.fromISO(seriesFrom).startOf('week'); w <= lastWeek; w = w.plus({ weeks: 1 })) weekKeys.push(w.toISODate()!);
 		const weekly = weekKeys.map((w) => {
-			const slice = Object.fromEntries(QUERIES.map((q) => [q, weeklyRows[q].filter((r) => weekKey(r.week) === w)])) as Record<QueryName, Row[]>;
+			const slice = Object.fromEntries(QUERIES.map((q) => [q, weeklyRows[q].filter((r) => weekKey(r.week) === w)])) as Record<(typeof QUERIES)[number], Row[]>;
 			const monday = DateTime.fromISO(w);
 			return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice) };
 		});
