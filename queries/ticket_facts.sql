@@ -116,19 +116,17 @@ LEFT JOIN (
 	GROUP BY s.ticket_id
 ) s USING (ticket_id);
 
--- SLA clocks per tier segment, in seconds (epoch differences: exact, and far cheaper than
--- subtracting TIMESTAMPTZ values, which goes through the ICU calendar), measured once here; queries/sla_by_tier.sql judges them
--- against the configured targets. Each tier's clock runs while it holds the ticket: it stops
--- at the ticket's resolution in the segment, or when the segment hands the ticket on.
+-- SLA clock points per tier segment, found once here; queries/sla_by_tier.sql measures them
+-- on the configured calendar and judges them against the targets. Each tier's clock runs
+-- while it holds the ticket: it stops at the ticket's resolution in the segment, or when the
+-- segment hands the ticket on.
 CREATE OR REPLACE TABLE segment_sla AS
 SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
 	CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
-		THEN (epoch(r.responded_at) - epoch(s.start_at)) END AS response_seconds,
-	CASE WHEN s.segment_no = f.resolving_segment_no THEN (epoch(f.resolved_at) - epoch(s.start_at))  -- resolved in it
-		WHEN s.end_at IS NOT NULL THEN (epoch(s.end_at) - epoch(s.start_at))                         -- handed on
-	END AS stop_seconds,                                                                    -- NULL: still open
-	(epoch(a.as_of) - epoch(s.start_at)) AS open_seconds                                -- how long an open segment has run
+		THEN r.responded_at END AS response_at,
+	CASE WHEN s.segment_no = f.resolving_segment_no THEN f.resolved_at          -- resolved in it
+		ELSE s.end_at                                                            -- handed on
+	END AS stop_at                                                              -- NULL: still open
 FROM tier_segments s
 JOIN segment_responses r USING (ticket_id, segment_no)
-JOIN ticket_facts f USING (ticket_id)
-CROSS JOIN data_as_of a;
+JOIN ticket_facts f USING (ticket_id);

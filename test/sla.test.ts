@@ -108,3 +108,61 @@ describe('SLA compliance by tier', () => {
 			expect(() => loadConfig(config)).toThrow(/is not valid JSON/);
 		}));
 });
+
+describe('SLA compliance on a business-hours calendar', () => {
+	it('stops the clock at night, on the weekend and on a holiday, across a DST change', () =>
+		withDb(async (db, dir) => {
+			fs.writeFileSync(
+				path.join(dir, 't.csv'),
+				`ticket_id,created_at
+W1,2026-03-27T16:30:00+01:00
+W2,2026-04-02T16:00:00+02:00
+W3,2026-04-03T10:00:00+02:00
+W4,2026-04-07T11:30:00+02:00
+`
+			);
+			fs.writeFileSync(
+				path.join(dir, 'e.csv'),
+				`ticket_id,occurred_at,type,from_tier,to_tier
+W1,2026-03-30T09:20:00+02:00,responded,,
+W1,2026-03-31T10:00:00+02:00,resolved,,
+W2,2026-04-02T16:10:00+02:00,responded,,
+W2,2026-04-02T16:30:00+02:00,escalated,1,2
+W2,2026-04-06T09:30:00+02:00,responded,,
+W2,2026-04-07T12:00:00+02:00,resolved,,
+`
+			);
+			await runImport({ ticketsFile: path.join(dir, 't.csv'), eventsFile: path.join(dir, 'e.csv'), source: 'cli', db, timeZone: 'UTC' });
+			const config = path.join(dir, 'handoff.config.json');
+			fs.writeFileSync(
+				config,
+				JSON.stringify({
+					sla: {
+						calendar: { type: 'business_hours', time_zone: 'Europe/Berlin', start: '09:00', end: '17:00', holidays: ['2026-04-03'] },
+						targets: { '1': { response_hours: 1, resolution_hours: 8 }, '2': { response_hours: 4, resolution_hours: 16 } }
+					}
+				})
+			);
+			process.env.HANDOFF_CONFIG = config;
+			try {
+				const k = await computeKpis(parseKpiParams({ from: '2026-03-23', to: '2026-04-13' }), db);
+				expect(k.sla_calendar).toBe('business hours (Mon, Tue, Wed, Thu, Fri 09:00-17:00 Europe/Berlin, 1 holiday)');
+				// Business hours Mon-Fri 09:00-17:00 Berlin; Good Friday Apr 3 is a holiday; Berlin
+				// moves to summer time on Sunday Mar 29. As-of time: W2's resolution, Tue Apr 7 12:00.
+				// Tier 1:
+				//   W1 created Fri 16:30 CET. Responded Mon 09:20 CEST: Fri 0.5 h + Mon 0.33 h = 0.83 h <= 1: met.
+				//      Resolved Tue 10:00: Fri 0.5 + Mon 8 + Tue 1 = 9.5 h > 8: miss.
+				//   W2 created Thu 16:00, responded 16:10 (0.17 h: met), handed to tier 2 at 16:30 (0.5 h: met).
+				//   W3 created on the holiday at 10:00, never answered: at as-of Mon 8 h + Tue 3 h = 11 h,
+				//      past 1 h and past 8 h: two misses.
+				//   W4 created Tue 11:30, open 0.5 h at as-of: inside both targets, left out.
+				//   response 2 of 3, resolution 1 of 3.
+				// Tier 2: W2 from Thu 16:30. Responded Mon 09:30: Thu 0.5 h + (holiday, weekend) + Mon 0.5 h
+				//   = 1 h <= 4: met. Resolved Tue 12:00: 0.5 + 8 + 3 = 11.5 h <= 16: met.
+				expect(k.sla_by_tier?.['1']).toMatchObject({ response_met_count: 2, response_judged: 3, resolution_met_count: 1, resolution_judged: 3, segments: 4 });
+				expect(k.sla_by_tier?.['2']).toMatchObject({ response_met_count: 1, response_judged: 1, resolution_met_count: 1, resolution_judged: 1 });
+			} finally {
+				delete process.env.HANDOFF_CONFIG;
+			}
+		}));
+});

@@ -5,8 +5,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PRIORITIES } from '../import/canonical.ts';
-import { withConnection } from './db.ts';
-import { loadConfig, slaTargetRows } from './config.ts';
+import { query, withConnection } from './db.ts';
+import { calendarName, clockIntervals, loadConfig, slaTargetRows } from './config.ts';
 import { ensureFacts } from './facts.ts';
 import { runQuery, runScript, type SqlValue } from './queries.ts';
 
@@ -61,8 +61,6 @@ export interface SlaTier {
 	/** Segments that started in the period, judged or left out (still open inside the target). */
 	segments: number;
 }
-
-export const SLA_CALENDAR = 'calendar hours';
 
 export interface KpiSet {
 	tickets_created: number;
@@ -158,7 +156,7 @@ function slaByTier(rows: Row[]): Record<string, SlaTier> {
 	return out;
 }
 
-function assemble(rows: Partial<Record<QueryName, Row[]>> & Record<(typeof QUERIES)[number], Row[]>): KpiSet {
+function assemble(rows: Partial<Record<QueryName, Row[]>> & Record<(typeof QUERIES)[number], Row[]>, calendar = ''): KpiSet {
 	const esc = rows.escalation_rate[0];
 	const fcr = rows.fcr[0];
 	const reopen = rows.reopen_rate[0];
@@ -174,7 +172,7 @@ function assemble(rows: Partial<Record<QueryName, Row[]>> & Record<(typeof QUERI
 		mttr_hours_by_tier: statsByTier(rows.mttr_by_tier),
 		resolution_hours_by_tier: statsByTier(rows.resolution_time_by_tier),
 		csat: { escalated: csatGroup(rows.csat, true), not_escalated: csatGroup(rows.csat, false) },
-		...(rows.sla_by_tier ? { sla_by_tier: slaByTier(rows.sla_by_tier), sla_calendar: SLA_CALENDAR } : {})
+		...(rows.sla_by_tier ? { sla_by_tier: slaByTier(rows.sla_by_tier), sla_calendar: calendar } : {})
 	};
 }
 
@@ -186,14 +184,32 @@ async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>) 
 	return out;
 }
 
-/** The configured SLA targets, as a table the SLA query joins (one statement, one parameter). */
-async function loadSlaTargets(conn: DuckDBConnection): Promise<void> {
+/**
+ * The configured SLA targets and calendar, as the tables the SLA query joins (one statement,
+ * one parameter each). The calendar covers the data, from its first ticket to its as-of time.
+ */
+async function loadSla(conn: DuckDBConnection): Promise<string> {
+	const config = loadConfig();
+	const [range] = await query<{ first: Date | null; as_of: Date | null }>(
+		conn,
+		'SELECT (SELECT min(created_at) FROM tickets) AS first, (SELECT as_of FROM data_as_of) AS as_of'
+	);
+	const intervals = clockIntervals(config.sla.calendar, range.first ?? new Date(), range.as_of ?? new Date());
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE sla_calendar AS
+		SELECT open_at::TIMESTAMPTZ AS open_at, seconds, cum_before FROM (
+			SELECT unnest(json_transform($intervals::JSON, '[{"open_at": "VARCHAR", "seconds": "DOUBLE", "cum_before": "DOUBLE"}]'), recursive := true)
+		)`,
+		{ intervals: JSON.stringify(intervals) }
+	);
+	await runScript(conn, 'sla_calendar');
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE sla_targets AS
 		SELECT unnest(json_transform($targets::JSON,
 			'[{"tier": "TINYINT", "priority": "VARCHAR", "response_hours": "DOUBLE", "resolution_hours": "DOUBLE"}]'), recursive := true)`,
-		{ targets: JSON.stringify(slaTargetRows(loadConfig())) }
+		{ targets: JSON.stringify(slaTargetRows(config)) }
 	);
+	return calendarName(config.sla.calendar);
 }
 
 function weekKey(d: Date | null): string {
@@ -218,7 +234,7 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	return withConnection(async (conn) => {
 		await runScript(conn, 'ticket_scope');
 		await ensureFacts(conn); // built for this HANDOFF_TZ
-		await loadSlaTargets(conn);
+		const calendar = await loadSla(conn);
 		const base = { ...filterParams };
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
@@ -240,8 +256,8 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 		return {
 			period: { from, to, time_zone: zone },
 			filters: rest,
-			...assemble(current),
-			previous: { period: { from: prevFrom, to: from }, ...assemble(previous) },
+			...assemble(current, calendar),
+			previous: { period: { from: prevFrom, to: from }, ...assemble(previous, calendar) },
 			weekly
 		};
 	}, db);
