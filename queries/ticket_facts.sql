@@ -13,17 +13,30 @@
 -- The ISO week columns are local to HANDOFF_TZ (read from facts_settings, which the caller
 -- fills with a bound parameter); a change of HANDOFF_TZ rebuilds the facts.
 
-CREATE OR REPLACE TABLE tier_segments AS
-WITH changes AS (
-	SELECT ticket_id, occurred_at, to_tier,
+-- Every tier change in order, with the tier it really left (the previous change's to_tier, or
+-- tier 1: from_tier as written may disagree, and to_tier wins) and the change after it.
+CREATE OR REPLACE TABLE tier_changes AS
+WITH c AS (
+	SELECT ticket_id, occurred_at, type, to_tier, kind, trigger,
 		row_number() OVER (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line) AS seq
 	FROM events
 	WHERE type IN ('escalated', 'de_escalated')              -- only these move a ticket between tiers
-),
-starts AS (
-	SELECT ticket_id, created_at AS start_at, 1 AS tier, 0 AS seq FROM tickets   -- every ticket starts at tier 1
+)
+SELECT c.ticket_id, c.seq, c.occurred_at, c.type, c.kind, c.trigger,
+	coalesce(lag(c.to_tier) OVER w, 1)::TINYINT AS from_tier,    -- every ticket starts at tier 1
+	c.to_tier,
+	-- Bounced escalation: the next tier change is a de_escalated back to the tier it left.
+	coalesce(c.type = 'escalated' AND lead(c.type) OVER w = 'de_escalated'
+		AND lead(c.to_tier) OVER w = coalesce(lag(c.to_tier) OVER w, 1), false) AS bounced,
+	date_trunc('week', c.occurred_at AT TIME ZONE z.tz)::DATE AS week   -- local ISO week
+FROM c CROSS JOIN facts_settings z
+WINDOW w AS (PARTITION BY c.ticket_id ORDER BY c.seq);
+
+CREATE OR REPLACE TABLE tier_segments AS
+WITH starts AS (
+	SELECT ticket_id, created_at AS start_at, 1 AS tier, 0 AS seq FROM tickets
 	UNION ALL
-	SELECT ticket_id, occurred_at, to_tier, seq FROM changes
+	SELECT ticket_id, occurred_at, to_tier, seq FROM tier_changes
 )
 SELECT ticket_id, seq AS segment_no, tier::TINYINT AS tier, start_at,
 	lead(start_at) OVER (PARTITION BY ticket_id ORDER BY seq) AS end_at   -- NULL: the segment is still open
@@ -94,6 +107,8 @@ SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
 	coalesce(ev.reopens, 0) > 0 AS reopened,
 	coalesce(ev.tier_changes, 0)::INTEGER AS tier_changes,
 	p.tier_path,
+	-- Ping-pong: at least 3 tier changes and a tier visited twice (1->2->1 is a bounce, not ping-pong).
+	coalesce(ev.tier_changes, 0) >= 3 AND len(list_distinct(p.tier_path)) < len(p.tier_path) AS ping_pong,
 	s.tier AS resolving_tier,                                  -- NULL while unresolved
 	s.segment_no AS resolving_segment_no,
 	s.start_at AS resolving_segment_start,

@@ -108,12 +108,12 @@ export function parseKpiParams(input: Record<string, string | undefined>): KpiFi
 	return r.data;
 }
 
-function timeZone(): string {
+export function timeZone(): string {
 	return process.env.HANDOFF_TZ || 'UTC';
 }
 
 /** [from 00:00, to 00:00) local time in the zone, as UTC instants. */
-function bounds(from: string, to: string, zone: string) {
+export function bounds(from: string, to: string, zone: string) {
 	const start = DateTime.fromISO(from, { zone }).startOf('day');
 	const end = DateTime.fromISO(to, { zone }).startOf('day');
 	return { from: start.toUTC().toISO()!, to: end.toUTC().toISO()! };
@@ -121,7 +121,19 @@ function bounds(from: string, to: string, zone: string) {
 
 type Row = Record<string, unknown> & { week: Date | null };
 
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+/** The filters as the parameters of ticket_scope(), NULL when not set. */
+export function scopeParams(f: KpiFilters): Record<string, SqlValue> {
+	return {
+		team: f.team ?? null,
+		channel: f.channel ?? null,
+		priority: f.priority ?? null,
+		category: f.category ?? null,
+		vip: f.vip ?? null,
+		tier: f.tier ?? null
+	};
+}
+
+export const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 function statsByTier(rows: Row[]): Record<string, Stats> {
 	const out: Record<string, Stats> = {};
@@ -223,14 +235,7 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	const { from, to, weeks, ...rest } = filters;
 	const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
 	const prevFrom = DateTime.fromISO(from).minus({ days }).toISODate()!;
-	const filterParams = {
-		team: rest.team ?? null,
-		channel: rest.channel ?? null,
-		priority: rest.priority ?? null,
-		category: rest.category ?? null,
-		vip: rest.vip ?? null,
-		tier: rest.tier ?? null
-	};
+	const filterParams = scopeParams(filters);
 	return withConnection(async (conn) => {
 		await runScript(conn, 'ticket_scope');
 		await ensureFacts(conn); // built for this HANDOFF_TZ
@@ -318,12 +323,7 @@ export async function kpiTickets(drill: z.output<typeof DrillParams>, filters: K
 			kpi: drill.kpi,
 			part: drill.part,
 			...bounds(filters.from, filters.to, zone),
-			team: filters.team ?? null,
-			channel: filters.channel ?? null,
-			priority: filters.priority ?? null,
-			category: filters.category ?? null,
-			vip: filters.vip ?? null,
-			tier: filters.tier ?? null,
+			...scopeParams(filters),
 			limit: drill.page_size,
 			offset: (drill.page - 1) * drill.page_size
 		});
