@@ -205,6 +205,14 @@ function printKpis(r: KpiReport) {
 		);
 	}
 	if (tiers.length === 0) out.push('  (no tickets resolved in the period)');
+	const sla = r.sla_by_tier ?? {};
+	out.push('', `  SLA by tier, ${r.sla_calendar}: segments starting in the period`, '  tier        response met               resolution met');
+	for (const [t, x] of Object.entries(sla)) {
+		out.push(
+			`  tier ${t.padEnd(6)}${`${pct(x.response_met_rate)} (${fmt(x.response_met_count)} of ${fmt(x.response_judged)})`.padEnd(27)}${pct(x.resolution_met_rate)} (${fmt(x.resolution_met_count)} of ${fmt(x.resolution_judged)})`
+		);
+	}
+	if (Object.keys(sla).length === 0) out.push('  (no tier segments with a target started in the period)');
 	console.log(out.join('\n'));
 }
 
