@@ -1,19 +1,11 @@
 // Escalation analysis on desks worked out by hand: the mix, the transition matrix, bounces,
 // handoffs, ping-pong, category spikes, and the coaching rows.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeEscalations } from '../src/lib/server/escalations.ts';
-import { runImport } from '../src/lib/server/import.ts';
 import { parseKpiParams } from '../src/lib/server/kpis.ts';
-import { withDb } from './helpers.ts';
+import { importCsv, withDb } from './helpers.ts';
 
-async function load(db: string, dir: string, tickets: string, events: string) {
-	fs.writeFileSync(path.join(dir, 't.csv'), tickets);
-	fs.writeFileSync(path.join(dir, 'e.csv'), events);
-	const s = await runImport({ ticketsFile: path.join(dir, 't.csv'), eventsFile: path.join(dir, 'e.csv'), source: 'cli', db, timeZone: 'UTC' });
-	expect(s.tickets.rejected + s.events.rejected).toBe(0);
-}
+const load = importCsv;
 
 describe('computeEscalations(): mix, transitions, handoffs', () => {
 	it('counts escalation events in the period by category, trigger, kind and tier change', () =>

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
 import { closeInstance, query, withConnection } from '../src/lib/server/db.ts';
+import { runImport } from '../src/lib/server/import.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CLI = path.join(ROOT, 'bin', 'handoff.js');
@@ -116,4 +118,12 @@ export async function writeBulkCsv(dir: string, n: number, prefix = 'B'): Promis
 		new Promise((r) => e.end(eb, () => r(null)))
 	]);
 	return { tickets, events };
+}
+
+/** Imports a tickets and an events CSV given as text, and checks that no row was rejected. */
+export async function importCsv(db: string, dir: string, tickets: string, events: string, timeZone = 'UTC'): Promise<void> {
+	fs.writeFileSync(path.join(dir, 't.csv'), tickets);
+	fs.writeFileSync(path.join(dir, 'e.csv'), events);
+	const s = await runImport({ ticketsFile: path.join(dir, 't.csv'), eventsFile: path.join(dir, 'e.csv'), source: 'cli', db, timeZone });
+	expect(s.tickets.rejected + s.events.rejected).toBe(0);
 }

@@ -4,9 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/lib/server/config.ts';
-import { runImport } from '../src/lib/server/import.ts';
 import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
-import { withDb } from './helpers.ts';
+import { importCsv, withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,first_response_at,priority
 S1,2026-03-02T09:00:00Z,,normal
@@ -50,12 +49,7 @@ S6,2026-03-05T11:00:00Z,resolved,,
 // tier 3: S3 (responded 20 min: met; still open 4 days 13 h at as-of, past 8 h: miss)
 //   response 1 of 1; resolution 0 of 1.
 
-async function load(db: string, dir: string) {
-	fs.writeFileSync(path.join(dir, 't.csv'), TICKETS);
-	fs.writeFileSync(path.join(dir, 'e.csv'), EVENTS);
-	const s = await runImport({ ticketsFile: path.join(dir, 't.csv'), eventsFile: path.join(dir, 'e.csv'), source: 'cli', db, timeZone: 'UTC' });
-	expect(s.tickets.rejected + s.events.rejected).toBe(0);
-}
+const load = (db: string, dir: string) => importCsv(db, dir, TICKETS, EVENTS);
 
 describe('SLA compliance by tier', () => {
 	it('judges each tier segment by its own clock, with open segments judged at the as-of time', () =>
@@ -112,17 +106,15 @@ describe('SLA compliance by tier', () => {
 describe('SLA compliance on a business-hours calendar', () => {
 	it('stops the clock at night, on the weekend and on a holiday, across a DST change', () =>
 		withDb(async (db, dir) => {
-			fs.writeFileSync(
-				path.join(dir, 't.csv'),
+			await importCsv(
+				db,
+				dir,
 				`ticket_id,created_at
 W1,2026-03-27T16:30:00+01:00
 W2,2026-04-02T16:00:00+02:00
 W3,2026-04-03T10:00:00+02:00
 W4,2026-04-07T11:30:00+02:00
-`
-			);
-			fs.writeFileSync(
-				path.join(dir, 'e.csv'),
+`,
 				`ticket_id,occurred_at,type,from_tier,to_tier
 W1,2026-03-30T09:20:00+02:00,responded,,
 W1,2026-03-31T10:00:00+02:00,resolved,,
@@ -132,7 +124,6 @@ W2,2026-04-06T09:30:00+02:00,responded,,
 W2,2026-04-07T12:00:00+02:00,resolved,,
 `
 			);
-			await runImport({ ticketsFile: path.join(dir, 't.csv'), eventsFile: path.join(dir, 'e.csv'), source: 'cli', db, timeZone: 'UTC' });
 			const config = path.join(dir, 'handoff.config.json');
 			fs.writeFileSync(
 				config,
