@@ -8,7 +8,7 @@
 -- * "Still open" (the last segment of an unresolved ticket) is judged against the data's
 --   as-of time: open and inside the target, left out; open and past it, a miss.
 -- * Business hours, when configured: elapsed business time <= target (not a "due instant").
--- A segment is counted in the period in which it starts. Targets come from sla_targets
+-- A segment is counted in the period (or ISO week, when $weekly) in which it starts. Targets come from sla_targets
 -- (handoff.config.json, per tier and priority); tiers without a target are left out.
 -- Elapsed time is measured on sla_calendar: the intervals in which the clock runs, each with
 -- the clock time before it (cum_before). Calendar hours are one interval that never closes;
@@ -16,7 +16,8 @@
 -- holidays left out). clock(t) = cum_before + the part of t's interval already past; an
 -- elapsed time is clock(end) - clock(start). Clock points are found in ticket_facts.sql.
 WITH seg AS (
-	SELECT x.tier, x.start_at, x.response_at, x.stop_at, (SELECT as_of FROM data_as_of) AS as_of,
+	SELECT CASE WHEN $weekly THEN x.start_week END AS week,             -- ISO week in HANDOFF_TZ
+		x.tier, x.start_at, x.response_at, x.stop_at, (SELECT as_of FROM data_as_of) AS as_of,
 		g.response_hours * 3600 AS response_target, g.resolution_hours * 3600 AS resolution_target
 	FROM segment_sla x
 	JOIN ticket_scope($team, $channel, $priority, $category, $vip, $tier) f USING (ticket_id)
@@ -36,14 +37,14 @@ clocked AS (
 	ASOF LEFT JOIN sla_calendar c3 ON seg.as_of >= c3.open_at
 ),
 measured AS (
-	SELECT tier, response_target, resolution_target,
+	SELECT week, tier, response_target, resolution_target,
 		clock_response - clock_start AS response_seconds,                       -- NULL: no response inside
 		clock_stop - clock_start AS stop_seconds,                               -- NULL: still open
 		clock_as_of - clock_start AS open_seconds
 	FROM clocked
 ),
 judged AS (
-	SELECT tier,
+	SELECT week, tier,
 		CASE
 			WHEN response_seconds IS NOT NULL THEN response_seconds <= response_target   -- responded inside it
 			WHEN stop_seconds IS NOT NULL THEN false                                     -- closed without a response
@@ -57,7 +58,7 @@ judged AS (
 		END AS resolution_met
 	FROM measured
 )
-SELECT tier,
+SELECT week, tier,
 	count(response_met)::INTEGER AS response_judged,                         -- NULL (left out) is not counted
 	count(*) FILTER (WHERE response_met)::INTEGER AS response_met_count,
 	response_met_count / nullif(response_judged, 0) AS response_met_rate,   -- 0/0 is NULL
@@ -66,5 +67,5 @@ SELECT tier,
 	resolution_met_count / nullif(resolution_judged, 0) AS resolution_met_rate,
 	count(*)::INTEGER AS segments
 FROM judged
-GROUP BY tier
-ORDER BY tier;
+GROUP BY week, tier
+ORDER BY week, tier;

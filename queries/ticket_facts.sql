@@ -137,6 +137,7 @@ LEFT JOIN (
 -- segment hands the ticket on.
 CREATE OR REPLACE TABLE segment_sla AS
 SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
+	date_trunc('week', s.start_at AT TIME ZONE z.tz)::DATE AS start_week,  -- local ISO week the segment starts in
 	CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
 		THEN r.responded_at END AS response_at,
 	CASE WHEN s.segment_no = f.resolving_segment_no THEN f.resolved_at          -- resolved in it
@@ -144,4 +145,5 @@ SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
 	END AS stop_at                                                              -- NULL: still open
 FROM tier_segments s
 JOIN segment_responses r USING (ticket_id, segment_no)
-JOIN ticket_facts f USING (ticket_id);
+JOIN ticket_facts f USING (ticket_id)
+CROSS JOIN facts_settings z;

@@ -57,6 +57,10 @@ describe('SLA compliance by tier', () => {
 			await load(db, dir);
 			const k = await computeKpis(parseKpiParams({ from: '2026-03-02', to: '2026-03-09' }), db);
 			expect(k.sla_calendar).toBe('calendar hours');
+			// The weekly series counts each segment in the ISO week it starts in: all of these
+			// start in the week of Mon Mar 2, so that week's figures are the period's.
+			expect(k.weekly).toHaveLength(1);
+			expect(k.weekly[0].sla_by_tier).toEqual(k.sla_by_tier);
 			expect(k.sla_by_tier).toEqual({
 				'1': { response_met_count: 3, response_judged: 5, response_met_rate: 0.6, resolution_met_count: 4, resolution_judged: 5, resolution_met_rate: 0.8, segments: 7 },
 				'2': { response_met_count: 1, response_judged: 3, response_met_rate: 1 / 3, resolution_met_count: 3, resolution_judged: 3, resolution_met_rate: 1, segments: 3 },
@@ -152,6 +156,12 @@ W2,2026-04-07T12:00:00+02:00,resolved,,
 				//   = 1 h <= 4: met. Resolved Tue 12:00: 0.5 + 8 + 3 = 11.5 h <= 16: met.
 				expect(k.sla_by_tier?.['1']).toMatchObject({ response_met_count: 2, response_judged: 3, resolution_met_count: 1, resolution_judged: 3, segments: 4 });
 				expect(k.sla_by_tier?.['2']).toMatchObject({ response_met_count: 1, response_judged: 1, resolution_met_count: 1, resolution_judged: 1 });
+				// Weekly, by the ISO week each segment starts in: W1 in the week of Mar 23; W2 (both
+				// tiers) and W3 in the week of Mar 30; W4 in the week of Apr 6, left out of both (0/0).
+				const tier1 = (w: string) => k.weekly.find((x) => x.week_start === w)?.sla_by_tier?.['1'];
+				expect(tier1('2026-03-23')).toMatchObject({ response_met_count: 1, response_judged: 1, resolution_met_count: 0, resolution_judged: 1 });
+				expect(tier1('2026-03-30')).toMatchObject({ response_met_count: 1, response_judged: 2, resolution_met_count: 1, resolution_judged: 2 });
+				expect(tier1('2026-04-06')).toMatchObject({ response_judged: 0, response_met_rate: null, resolution_met_rate: null, segments: 1 });
 			} finally {
 				delete process.env.HANDOFF_CONFIG;
 			}

@@ -74,7 +74,6 @@ export interface KpiSet {
 	mttr_hours_by_tier: Record<string, Stats>;
 	resolution_hours_by_tier: Record<string, Stats>;
 	csat: { escalated: CsatGroup; not_escalated: CsatGroup };
-	/** Absent from weekly entries. */
 	sla_by_tier?: Record<string, SlaTier>;
 	sla_calendar?: string;
 }
@@ -191,8 +190,8 @@ function assemble(rows: Partial<Record<QueryName, Row[]>> & Record<(typeof QUERI
 async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>) {
 	const out = {} as Partial<Record<QueryName, Row[]>> & Record<(typeof QUERIES)[number], Row[]>;
 	for (const q of QUERIES) out[q] = await runQuery<Row>(conn, q, params);
-	// SLA is per tier segment, by the period it starts in; the weekly series leaves it out.
-	if (!params.weekly) out.sla_by_tier = await runQuery<Row>(conn, 'sla_by_tier', params);
+	// SLA is per tier segment, counted in the period or week the segment starts in.
+	out.sla_by_tier = await runQuery<Row>(conn, 'sla_by_tier', params);
 	return out;
 }
 
@@ -254,9 +253,11 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 		const lastWeek = DateTime.fromISO(to).minus({ days: 1 }).startOf('week');
 		for (let w = DateTime.fromISO(seriesFrom).startOf('week'); w <= lastWeek; w = w.plus({ weeks: 1 })) weekKeys.push(w.toISODate()!);
 		const weekly = weekKeys.map((w) => {
-			const slice = Object.fromEntries(QUERIES.map((q) => [q, weeklyRows[q].filter((r) => weekKey(r.week) === w)])) as Record<(typeof QUERIES)[number], Row[]>;
+			const slice = Object.fromEntries(
+				[...QUERIES, 'sla_by_tier' as const].map((q) => [q, (weeklyRows[q] ?? []).filter((r) => weekKey(r.week as Date | null) === w)])
+			) as Record<QueryName, Row[]>;
 			const monday = DateTime.fromISO(w);
-			return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice) };
+			return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice, calendar) };
 		});
 		return {
 			period: { from, to, time_zone: zone },
