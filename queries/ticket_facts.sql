@@ -11,7 +11,8 @@
 --   A reopened event must be strictly later than a resolution to undo it.
 -- * resolving tier: the tier of the segment in which the resolution time falls.
 -- The ISO week columns are local to HANDOFF_TZ (read from facts_settings, which the caller
--- fills with a bound parameter); a change of HANDOFF_TZ rebuilds the facts.
+-- fills with a bound parameter), and the SLA clocks run on the configured calendar
+-- (sla_calendar); a change of either rebuilds the facts.
 
 -- Every tier change in order, with the tier it really left (the previous change's to_tier, or
 -- tier 1: from_tier as written may disagree, and to_tier wins) and the change after it.
@@ -131,19 +132,41 @@ LEFT JOIN (
 	GROUP BY s.ticket_id
 ) s USING (ticket_id);
 
--- SLA clock points per tier segment, found once here; queries/sla_by_tier.sql measures them
--- on the configured calendar and judges them against the targets. Each tier's clock runs
--- while it holds the ticket: it stops at the ticket's resolution in the segment, or when the
--- segment hands the ticket on.
+-- SLA clocks per tier segment, measured once here on the configured calendar (sla_calendar,
+-- see sla_calendar.sql: calendar hours, or business hours); queries/sla_by_tier.sql judges
+-- them against the targets. Each tier's clock runs while it holds the ticket: it stops at the
+-- ticket's resolution in the segment, or when the segment hands the ticket on. An elapsed
+-- time is clock(end) - clock(start); the as-of time judges segments still open.
 CREATE OR REPLACE TABLE segment_sla AS
-SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
-	date_trunc('week', s.start_at AT TIME ZONE z.tz)::DATE AS start_week,  -- local ISO week the segment starts in
-	CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
-		THEN r.responded_at END AS response_at,
-	CASE WHEN s.segment_no = f.resolving_segment_no THEN f.resolved_at          -- resolved in it
-		ELSE s.end_at                                                            -- handed on
-	END AS stop_at                                                              -- NULL: still open
-FROM tier_segments s
-JOIN segment_responses r USING (ticket_id, segment_no)
-JOIN ticket_facts f USING (ticket_id)
-CROSS JOIN facts_settings z;
+WITH points AS (
+	SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
+		date_trunc('week', s.start_at AT TIME ZONE z.tz)::DATE AS start_week,  -- local ISO week the segment starts in
+		CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
+			THEN r.responded_at END AS response_at,
+		CASE WHEN s.segment_no = f.resolving_segment_no THEN f.resolved_at          -- resolved in it
+			ELSE s.end_at                                                            -- handed on
+		END AS stop_at,                                                             -- NULL: still open
+		a.as_of
+	FROM tier_segments s
+	JOIN segment_responses r USING (ticket_id, segment_no)
+	JOIN ticket_facts f USING (ticket_id)
+	CROSS JOIN facts_settings z
+	CROSS JOIN data_as_of a
+),
+clocked AS (
+	SELECT p.*,
+		sla_clock(p.start_at, c0.open_at, c0.seconds, c0.cum_before) AS clock_start,
+		sla_clock(p.response_at, c1.open_at, c1.seconds, c1.cum_before) AS clock_response,
+		sla_clock(p.stop_at, c2.open_at, c2.seconds, c2.cum_before) AS clock_stop,
+		sla_clock(p.as_of, c3.open_at, c3.seconds, c3.cum_before) AS clock_as_of
+	FROM points p
+	ASOF LEFT JOIN sla_calendar c0 ON p.start_at >= c0.open_at              -- the last interval opened by then
+	ASOF LEFT JOIN sla_calendar c1 ON p.response_at >= c1.open_at
+	ASOF LEFT JOIN sla_calendar c2 ON p.stop_at >= c2.open_at
+	ASOF LEFT JOIN sla_calendar c3 ON p.as_of >= c3.open_at
+)
+SELECT ticket_id, segment_no, tier, start_at, start_week,
+	clock_response - clock_start AS response_seconds,                     -- NULL: no response inside
+	clock_stop - clock_start AS stop_seconds,                             -- NULL: still open
+	clock_as_of - clock_start AS open_seconds                             -- how long an open segment has run
+FROM clocked;

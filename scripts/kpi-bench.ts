@@ -38,9 +38,10 @@ const periods = [
 ];
 const bare: number[] = [];
 await withConnection(async (conn) => {
-	await conn.run('CREATE OR REPLACE TEMP TABLE sla_targets AS SELECT * FROM (VALUES (1, $p, 1.0, 24.0)) t(tier, priority, response_hours, resolution_hours)', { p: 'normal' });
-	await conn.run(`CREATE OR REPLACE TEMP TABLE sla_calendar AS SELECT TIMESTAMPTZ '0001-01-01 00:00:00+00' AS open_at, 1e308 AS seconds, 0.0 AS cum_before`);
-	await runScript(conn, 'sla_calendar');
+	// The SPEC's default targets for every priority, as computeKpis() uses them.
+	await conn.run(`CREATE OR REPLACE TEMP TABLE sla_targets AS
+		SELECT t.*, p.priority FROM (VALUES (1, 1.0, 24.0), (2, 4.0, 72.0), (3, 0.5, 8.0)) t(tier, response_hours, resolution_hours)
+		CROSS JOIN (VALUES ('low'), ('normal'), ('high'), ('urgent')) p(priority)`);
 	const run = async () => {
 		await runScript(conn, 'ticket_scope');
 		for (const p of periods) {

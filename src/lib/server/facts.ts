@@ -1,22 +1,47 @@
 // The derived per-ticket facts (queries/ticket_facts.sql) are materialized: rebuilt inside
-// every import's transaction, and on open when they were built by another definition or
-// for another HANDOFF_TZ.
+// every import's transaction, and on open when they were built by another definition, for
+// another HANDOFF_TZ or on another SLA calendar.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TimeZoneRules } from '../import/timestamps.ts';
+import { clockIntervals, loadConfig } from './config.ts';
 import { query } from './db.ts';
 import { queryDigest, runScript } from './queries.ts';
 
 const KEY = 'ticket_facts_sha256';
 
-/** The facts depend on their SQL and on HANDOFF_TZ (for the local ISO weeks). */
-function factsVersion(): { tz: string; version: string } {
+/** The facts depend on their SQL, on HANDOFF_TZ (local ISO weeks) and on the SLA calendar. */
+function factsVersion() {
 	const tz = new TimeZoneRules(process.env.HANDOFF_TZ || 'UTC').name;
-	return { tz, version: `${queryDigest('ticket_facts')} ${tz}` };
+	const calendar = loadConfig().sla.calendar;
+	return { tz, calendar, version: `${queryDigest('ticket_facts')} ${tz} ${JSON.stringify(calendar)}` };
 }
 
-/** Rebuilds tier_segments and ticket_facts; call inside the caller's transaction. */
+/**
+ * The SLA calendar as a table (one parameter, no SQL pasted together), covering the data from
+ * its first ticket to its as-of time, and the sla_clock() macro that reads it.
+ */
+async function loadCalendar(conn: DuckDBConnection, calendar: ReturnType<typeof factsVersion>['calendar']) {
+	const [range] = await query<{ first: Date | null; as_of: Date | null }>(
+		conn,
+		`SELECT (SELECT min(created_at) FROM tickets) AS first,
+			greatest((SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM tickets),
+				(SELECT max(occurred_at) FROM events)) AS as_of`
+	);
+	const intervals = clockIntervals(calendar, range.first ?? new Date(), range.as_of ?? new Date());
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE sla_calendar AS
+		SELECT open_at::TIMESTAMPTZ AS open_at, seconds, cum_before FROM (
+			SELECT unnest(json_transform($intervals::JSON, '[{"open_at": "VARCHAR", "seconds": "DOUBLE", "cum_before": "DOUBLE"}]'), recursive := true)
+		)`,
+		{ intervals: JSON.stringify(intervals) }
+	);
+	await runScript(conn, 'sla_calendar');
+}
+
+/** Rebuilds tier_segments, ticket_facts and the SLA clocks; call inside the caller's transaction. */
 export async function rebuildFacts(conn: DuckDBConnection): Promise<void> {
-	const { tz, version } = factsVersion();
+	const { tz, calendar, version } = factsVersion();
+	await loadCalendar(conn, calendar);
 	await conn.run('CREATE OR REPLACE TEMP TABLE facts_settings AS SELECT $tz::VARCHAR AS tz', { tz });
 	await runScript(conn, 'ticket_facts');
 	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: version });

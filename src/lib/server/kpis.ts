@@ -5,8 +5,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PRIORITIES } from '../import/canonical.ts';
-import { query, withConnection } from './db.ts';
-import { calendarName, clockIntervals, loadConfig, slaTargetRows } from './config.ts';
+import { withConnection } from './db.ts';
+import { calendarName, loadConfig, slaTargetRows } from './config.ts';
 import { ensureFacts } from './facts.ts';
 import { runQuery, runScript, type SqlValue } from './queries.ts';
 
@@ -195,25 +195,9 @@ async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>) 
 	return out;
 }
 
-/**
- * The configured SLA targets and calendar, as the tables the SLA query joins (one statement,
- * one parameter each). The calendar covers the data, from its first ticket to its as-of time.
- */
-async function loadSla(conn: DuckDBConnection): Promise<string> {
+/** The configured SLA targets, as the table the SLA query joins (one statement, one parameter). */
+async function loadSlaTargets(conn: DuckDBConnection): Promise<string> {
 	const config = loadConfig();
-	const [range] = await query<{ first: Date | null; as_of: Date | null }>(
-		conn,
-		'SELECT (SELECT min(created_at) FROM tickets) AS first, (SELECT as_of FROM data_as_of) AS as_of'
-	);
-	const intervals = clockIntervals(config.sla.calendar, range.first ?? new Date(), range.as_of ?? new Date());
-	await conn.run(
-		`CREATE OR REPLACE TEMP TABLE sla_calendar AS
-		SELECT open_at::TIMESTAMPTZ AS open_at, seconds, cum_before FROM (
-			SELECT unnest(json_transform($intervals::JSON, '[{"open_at": "VARCHAR", "seconds": "DOUBLE", "cum_before": "DOUBLE"}]'), recursive := true)
-		)`,
-		{ intervals: JSON.stringify(intervals) }
-	);
-	await runScript(conn, 'sla_calendar');
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE sla_targets AS
 		SELECT unnest(json_transform($targets::JSON,
@@ -238,7 +222,7 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	return withConnection(async (conn) => {
 		await runScript(conn, 'ticket_scope');
 		await ensureFacts(conn); // built for this HANDOFF_TZ
-		const calendar = await loadSla(conn);
+		const calendar = await loadSlaTargets(conn);
 		const base = { ...filterParams };
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
