@@ -16,9 +16,8 @@ WITH seg AS (
 	SELECT CASE WHEN $weekly THEN x.start_week END AS week,             -- ISO week in HANDOFF_TZ
 		x.tier, x.response_seconds, x.stop_seconds, x.open_seconds,
 		g.response_hours * 3600 AS response_target, g.resolution_hours * 3600 AS resolution_target
-	FROM segment_sla x
-	JOIN ticket_scope($team, $channel, $priority, $category, $vip, $tier) f USING (ticket_id)
-	JOIN sla_targets g ON g.tier = x.tier AND g.priority = f.priority          -- the tier's target for this priority
+	FROM scoped('segment_sla', $team, $channel, $priority, $category, $vip, $tier) x   -- the ticket's filters
+	JOIN sla_targets g ON g.tier = x.tier AND g.priority = x.priority          -- the tier's target for this priority
 	WHERE x.start_at >= $from AND x.start_at < $to                          -- counted where the segment starts
 ),
 judged AS (

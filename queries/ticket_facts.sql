@@ -99,7 +99,9 @@ resolved AS (
 	FROM tickets t LEFT JOIN ev USING (ticket_id)
 ),
 paths AS (
-	SELECT ticket_id, list(tier ORDER BY segment_no) AS tier_path FROM tier_segments GROUP BY ticket_id
+	SELECT ticket_id, list(tier ORDER BY segment_no) AS tier_path,
+		bit_or(1 << (tier - 1))::SMALLINT AS tiers_reached          -- bit n-1 set: the ticket reached tier n
+	FROM tier_segments GROUP BY ticket_id
 )
 SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
 	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
@@ -108,6 +110,7 @@ SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
 	coalesce(ev.reopens, 0) > 0 AS reopened,
 	coalesce(ev.tier_changes, 0)::INTEGER AS tier_changes,
 	p.tier_path,
+	p.tiers_reached,
 	-- Ping-pong: at least 3 tier changes and a tier visited twice (1->2->1 is a bounce, not ping-pong).
 	coalesce(ev.tier_changes, 0) >= 3 AND len(list_distinct(p.tier_path)) < len(p.tier_path) AS ping_pong,
 	s.tier AS resolving_tier,                                  -- NULL while unresolved
@@ -138,9 +141,8 @@ LEFT JOIN (
 -- ticket's resolution in the segment, or when the segment hands the ticket on. An elapsed
 -- time is clock(end) - clock(start); the as-of time judges segments still open.
 CREATE OR REPLACE TABLE segment_sla AS
-WITH points AS (
-	SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
-		date_trunc('week', s.start_at AT TIME ZONE z.tz)::DATE AS start_week,  -- local ISO week the segment starts in
+WITH points AS (                                                    -- narrow, so the ASOF joins move little
+	SELECT s.ticket_id, s.segment_no, s.start_at,
 		CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
 			THEN r.responded_at END AS response_at,
 		CASE WHEN s.segment_no = f.resolving_segment_no THEN f.resolved_at          -- resolved in it
@@ -150,11 +152,10 @@ WITH points AS (
 	FROM tier_segments s
 	JOIN segment_responses r USING (ticket_id, segment_no)
 	JOIN ticket_facts f USING (ticket_id)
-	CROSS JOIN facts_settings z
 	CROSS JOIN data_as_of a
 ),
 clocked AS (
-	SELECT p.*,
+	SELECT p.ticket_id, p.segment_no,
 		sla_clock(p.start_at, c0.open_at, c0.seconds, c0.cum_before) AS clock_start,
 		sla_clock(p.response_at, c1.open_at, c1.seconds, c1.cum_before) AS clock_response,
 		sla_clock(p.stop_at, c2.open_at, c2.seconds, c2.cum_before) AS clock_stop,
@@ -165,8 +166,13 @@ clocked AS (
 	ASOF LEFT JOIN sla_calendar c2 ON p.stop_at >= c2.open_at
 	ASOF LEFT JOIN sla_calendar c3 ON p.as_of >= c3.open_at
 )
-SELECT ticket_id, segment_no, tier, start_at, start_week,
-	clock_response - clock_start AS response_seconds,                     -- NULL: no response inside
-	clock_stop - clock_start AS stop_seconds,                             -- NULL: still open
-	clock_as_of - clock_start AS open_seconds                             -- how long an open segment has run
-FROM clocked;
+SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
+	date_trunc('week', s.start_at AT TIME ZONE z.tz)::DATE AS start_week,   -- local ISO week the segment starts in
+	f.priority, f.team, f.channel, f.category, f.vip, f.tiers_reached,      -- the ticket's filter columns
+	c.clock_response - c.clock_start AS response_seconds,                   -- NULL: no response inside
+	c.clock_stop - c.clock_start AS stop_seconds,                           -- NULL: still open
+	c.clock_as_of - c.clock_start AS open_seconds                           -- how long an open segment has run
+FROM tier_segments s
+JOIN clocked c USING (ticket_id, segment_no)
+JOIN ticket_facts f USING (ticket_id)
+CROSS JOIN facts_settings z;
