@@ -44,6 +44,7 @@ await withConnection(async (conn) => {
 		CROSS JOIN (VALUES ('low'), ('normal'), ('high'), ('urgent')) p(priority)`);
 	const run = async () => {
 		await runScript(conn, 'ticket_scope');
+		await runScript(conn, 'sla_judged');
 		for (const p of periods) {
 			for (const n of [...names, 'sla_by_tier']) {
 				const sql = querySql(n).replace(/--[^\n]*/g, '');

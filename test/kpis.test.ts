@@ -301,6 +301,17 @@ describe('kpiTickets(): the drill-down', () => {
 			for (const kpi of KPI_NAMES) {
 				expect([await total(kpi, 'numerator'), await total(kpi, 'denominator')], kpi).toEqual(expected[kpi]);
 			}
+			// SLA, per tier: met segments are the numerator, judged ones the denominator.
+			const slaTotal = async (kpi: string, part: string, tier: string) =>
+				(await kpiTickets(parseDrillParams({ ...period, kpi, part, sla_tier: tier, page_size: '1' }).drill, parseKpiParams(period), db)).total;
+			expect(Object.keys(k.sla_by_tier ?? {})).toEqual(['1', '2', '3']);
+			for (const [tier, x] of Object.entries(k.sla_by_tier ?? {})) {
+				expect([await slaTotal('sla_response', 'numerator', tier), await slaTotal('sla_response', 'denominator', tier)]).toEqual([x.response_met_count, x.response_judged]);
+				expect([await slaTotal('sla_resolution', 'numerator', tier), await slaTotal('sla_resolution', 'denominator', tier)]).toEqual([
+					x.resolution_met_count,
+					x.resolution_judged
+				]);
+			}
 			expect(k.tickets_created).toBeGreaterThan(20);
 
 			// Pages of 10 cover the denominator exactly once.

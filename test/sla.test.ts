@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/lib/server/config.ts';
-import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
+import { computeKpis, kpiTickets, parseDrillParams, parseKpiParams } from '../src/lib/server/kpis.ts';
 import { importCsv, withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,first_response_at,priority
@@ -66,6 +66,23 @@ describe('SLA compliance by tier', () => {
 				'2': { response_met_count: 1, response_judged: 3, response_met_rate: 1 / 3, resolution_met_count: 3, resolution_judged: 3, resolution_met_rate: 1, segments: 3 },
 				'3': { response_met_count: 1, response_judged: 1, response_met_rate: 1, resolution_met_count: 0, resolution_judged: 1, resolution_met_rate: 0, segments: 1 }
 			});
+		}));
+
+	it('lists the segments behind each SLA figure', () =>
+		withDb(async (db, dir) => {
+			await load(db, dir);
+			const period = { from: '2026-03-02', to: '2026-03-09' };
+			const rows = async (kpi: string, part: string, tier: string) =>
+				(await kpiTickets(parseDrillParams({ ...period, kpi, part, sla_tier: tier }).drill, parseKpiParams(period), db)).tickets.map(
+					(t) => `${t.ticket_id}:${t.segment?.met}`
+				);
+			// From the table above: tier 1 responses met by S1, S3 and S6's first segment; judged
+			// also S2 and S6's second tier-1 segment (both missed). S4 and S9 are left out.
+			expect((await rows('sla_response', 'numerator', '1')).sort()).toEqual(['S1:true', 'S3:true', 'S6:true']);
+			expect((await rows('sla_response', 'denominator', '1')).sort()).toEqual(['S1:true', 'S2:false', 'S3:true', 'S6:false', 'S6:true']);
+			// Tier 2 resolutions: S2, S5 and S6 all met.
+			expect((await rows('sla_resolution', 'numerator', '2')).sort()).toEqual(['S2:true', 'S5:true', 'S6:true']);
+			expect(() => parseDrillParams({ ...period, kpi: 'sla_response', part: 'numerator' })).toThrow('needs sla_tier');
 		}));
 
 	it('uses per-priority targets from handoff.config.json', () =>

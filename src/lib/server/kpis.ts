@@ -220,9 +220,10 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	const prevFrom = DateTime.fromISO(from).minus({ days }).toISODate()!;
 	const filterParams = scopeParams(filters);
 	return withConnection(async (conn) => {
-		await runScript(conn, 'ticket_scope');
-		await ensureFacts(conn); // built for this HANDOFF_TZ
+		await ensureFacts(conn); // built for this HANDOFF_TZ and SLA calendar
 		const calendar = await loadSlaTargets(conn);
+		await runScript(conn, 'ticket_scope');
+		await runScript(conn, 'sla_judged');
 		const base = { ...filterParams };
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
@@ -255,8 +256,10 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 
 /** The drill-down's own parameters, on top of the period and filters. */
 export const DrillParams = z.object({
-	kpi: z.enum(KPI_NAMES),
+	kpi: z.enum([...KPI_NAMES, 'sla_response', 'sla_resolution']),
 	part: z.enum(['numerator', 'denominator']),
+	/** For sla_response and sla_resolution: the tier whose segments to list. */
+	sla_tier: z.coerce.number().int().min(1).max(9).optional(),
 	page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 	page_size: z.coerce.number().int().min(1).max(500).default(50)
 });
@@ -277,10 +280,12 @@ export interface DrillTicket {
 	handoffs: number;
 	resolving_tier: number | null;
 	tier_path: number[];
+	/** For the SLA drill-downs: the tier segment the row stands for. */
+	segment?: { tier: number; start_at: string; met: boolean };
 }
 
 export interface DrillPage {
-	kpi: (typeof KPI_NAMES)[number];
+	kpi: z.output<typeof DrillParams>['kpi'];
 	part: 'numerator' | 'denominator';
 	total: number;
 	page: number;
@@ -290,9 +295,14 @@ export interface DrillPage {
 
 /** Splits query-string input into the drill-down part and the KPI period and filters. */
 export function parseDrillParams(input: Record<string, string | undefined>) {
-	const { kpi, part, page, page_size, ...rest } = input;
-	const drill = DrillParams.safeParse(Object.fromEntries(Object.entries({ kpi, part, page, page_size }).filter(([, v]) => v !== undefined && v !== '')));
+	const { kpi, part, page, page_size, sla_tier, ...rest } = input;
+	const drill = DrillParams.safeParse(
+		Object.fromEntries(Object.entries({ kpi, part, page, page_size, sla_tier }).filter(([, v]) => v !== undefined && v !== ''))
+	);
 	if (!drill.success) throw new KpiParamsError(drill.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+	if (drill.data.kpi.startsWith('sla_') && drill.data.sla_tier === undefined) {
+		throw new KpiParamsError(`${drill.data.kpi} needs sla_tier: SLA compliance is counted per tier`);
+	}
 	return { drill: drill.data, filters: parseKpiParams(rest) };
 }
 
@@ -301,11 +311,18 @@ const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null ||
 /** The tickets counted in a KPI's numerator or denominator, a page at a time. */
 export async function kpiTickets(drill: z.output<typeof DrillParams>, filters: KpiFilters, db?: string): Promise<DrillPage> {
 	const zone = timeZone();
+	const sla = drill.kpi === 'sla_response' || drill.kpi === 'sla_resolution';
 	return withConnection(async (conn) => {
 		await ensureFacts(conn);
 		await runScript(conn, 'ticket_scope');
-		const rows = await runQuery<Record<string, unknown>>(conn, 'kpi_tickets', {
+		if (sla) {
+			await loadSlaTargets(conn);
+			await runScript(conn, 'sla_judged');
+		}
+		const rows = await runQuery<Record<string, unknown>>(conn, sla ? 'sla_segments' : 'kpi_tickets', {
 			kpi: drill.kpi,
+			measure: drill.kpi === 'sla_response' ? 'response' : 'resolution',
+			sla_tier: drill.sla_tier ?? null,
 			part: drill.part,
 			...bounds(filters.from, filters.to, zone),
 			...scopeParams(filters),
@@ -318,8 +335,9 @@ export async function kpiTickets(drill: z.output<typeof DrillParams>, filters: K
 			total: rows.length ? Number(rows[0].total) : 0,
 			page: drill.page,
 			page_size: drill.page_size,
-			tickets: rows.map(({ total: _total, ...r }) => ({
+			tickets: rows.map(({ total: _total, segment_no: _no, segment_start, met, ...r }) => ({
 				...(r as unknown as DrillTicket),
+				...(sla ? { segment: { tier: drill.sla_tier!, start_at: iso(segment_start)!, met: met === true } } : {}),
 				created_at: iso(r.created_at)!,
 				resolved_at: iso(r.resolved_at),
 				handoffs: Number(r.handoffs),
