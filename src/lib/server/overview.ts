@@ -1,0 +1,35 @@
+// The overview's period: the one the URL names, or by default the last complete ISO week in
+// the data (in HANDOFF_TZ); and the KPIs for it, straight from the KPI engine.
+import { DateTime } from 'luxon';
+import { query, withConnection } from './db.ts';
+import { computeKpis, parseKpiParams, timeZone, type KpiReport } from './kpis.ts';
+
+export interface OverviewPeriod {
+	from: string;
+	to: string;
+	/** The last complete ISO week of the data, for the quick picks. */
+	lastWeek: { from: string; to: string } | null;
+}
+
+/**
+ * A week counts as complete once the data reaches its Sunday: exports are taken on Monday
+ * mornings, and a week whose last day is missing would understate every count.
+ */
+export async function lastCompleteWeek(): Promise<{ from: string; to: string } | null> {
+	const [row] = await withConnection((conn) => query<{ as_of: Date | null }>(conn, 'SELECT as_of FROM data_as_of'));
+	if (!row?.as_of) return null;
+	const asOf = DateTime.fromJSDate(row.as_of, { zone: timeZone() });
+	const monday = asOf.startOf('week');
+	const end = asOf.weekday === 7 ? monday.plus({ weeks: 1 }) : monday;
+	return { from: end.minus({ weeks: 1 }).toISODate()!, to: end.toISODate()! };
+}
+
+export async function overview(search: URLSearchParams): Promise<{ period: OverviewPeriod; kpis: KpiReport | null }> {
+	const lastWeek = await lastCompleteWeek();
+	const params = Object.fromEntries(search);
+	const from = params.from || lastWeek?.from;
+	const to = params.to || lastWeek?.to;
+	if (!from || !to) return { period: { from: '', to: '', lastWeek }, kpis: null };
+	const filters = parseKpiParams({ ...params, from, to, weeks: '12' });
+	return { period: { from, to, lastWeek }, kpis: await computeKpis(filters) };
+}

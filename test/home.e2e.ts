@@ -1,0 +1,57 @@
+// The overview in Chromium: its numbers are the KPI engine's, for the same period.
+import { expect, test } from '@playwright/test';
+
+const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+const count = (n: number) => n.toLocaleString('en-US');
+
+test('the overview shows the same numbers as /api/kpis for its period, with the previous period', async ({ page, request }) => {
+	await page.goto('/');
+	await page.getByRole('link', { name: 'Last complete week' }).click();
+	await page.waitForURL(/from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/);
+	const url = new URL(page.url());
+	const api = await (await request.get(`/api/kpis?from=${url.searchParams.get('from')}&to=${url.searchParams.get('to')}`)).json();
+	expect(api.tickets_created).toBeGreaterThan(0);
+
+	await expect(page.getByTestId('kpi-escalation-rate').locator('.value')).toHaveText(pct(api.escalation_rate));
+	await expect(page.getByTestId('kpi-escalation-rate')).toContainText(`${count(api.escalated_tickets)} of ${count(api.tickets_created)} tickets created`);
+	await expect(page.getByTestId('kpi-fcr').locator('.value')).toHaveText(pct(api.fcr_rate));
+	await expect(page.getByTestId('kpi-fcr')).toContainText(`${count(api.fcr_tickets)} of ${count(api.tickets_resolved)} tickets resolved`);
+	await expect(page.getByTestId('kpi-reopen-rate').locator('.value')).toHaveText(pct(api.reopen_rate));
+	await expect(page.getByTestId('kpi-csat').locator('.value').first()).toHaveText(pct(api.csat.escalated.satisfied_rate));
+	// Week-over-week: the escalation-rate delta is the difference with the previous period, in points.
+	const delta = (api.escalation_rate - api.previous.escalation_rate) * 100;
+	await expect(page.getByTestId('kpi-escalation-rate').locator('.delta')).toContainText(`${Math.abs(delta).toFixed(1)} pts`);
+	// Every tier with resolved tickets has a row, with its count.
+	for (const [tier, m] of Object.entries(api.mttr_hours_by_tier as Record<string, { count: number }>)) {
+		await expect(page.getByTestId('kpi-mttr').getByRole('row', { name: new RegExp(`^Tier ${tier} ${count(m.count)} `) })).toBeVisible();
+	}
+	await expect(page.getByTestId('kpi-sla')).toContainText(api.sla_calendar);
+});
+
+test('each KPI says how it is computed, and which SQL file does it', async ({ page }) => {
+	await page.goto('/');
+	const card = page.getByTestId('kpi-fcr');
+	await card.getByText('How is this computed?').click();
+	await expect(card).toContainText('with 0 handoffs');
+	await expect(card).toContainText('queries/fcr.sql');
+});
+
+test('a filter in the URL narrows the numbers and survives a reload', async ({ page, request }) => {
+	await page.goto('/?category=billing');
+	await page.getByRole('link', { name: 'Last complete week' }).click();
+	await expect(page).toHaveURL(/category=billing/);
+	await page.reload();
+	await expect(page.getByText('Filtered by')).toContainText('category billing');
+	const url = new URL(page.url());
+	const q = `from=${url.searchParams.get('from')}&to=${url.searchParams.get('to')}`;
+	const billing = await (await request.get(`/api/kpis?${q}&category=billing`)).json();
+	const all = await (await request.get(`/api/kpis?${q}`)).json();
+	expect(billing.tickets_created).toBeLessThan(all.tickets_created);
+	await expect(page.getByTestId('kpi-escalation-rate')).toContainText(`of ${count(billing.tickets_created)} tickets created`);
+});
+
+test('a bad period in the URL is a 400 with the reason', async ({ request }) => {
+	const res = await request.get('/?from=2026-03-09&to=2026-03-02');
+	expect(res.status()).toBe(400);
+	expect(await res.text()).toContain('from must be before to');
+});
