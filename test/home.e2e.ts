@@ -26,6 +26,10 @@ test('the overview shows the same numbers as /api/kpis for its period, with the 
 		await expect(page.getByTestId('kpi-mttr').getByRole('row', { name: new RegExp(`^Tier ${tier} ${count(m.count)} `) })).toBeVisible();
 	}
 	await expect(page.getByTestId('kpi-sla')).toContainText(api.sla_calendar);
+	// The 12-week sparkline describes its points for screen readers, the last one being this week.
+	const spark = page.getByTestId('kpi-fcr').locator('svg[aria-label="First contact resolution, last 12 weeks"]');
+	await expect(spark).toBeVisible();
+	await expect(spark).toHaveAttribute('aria-description', new RegExp(`${pct(api.fcr_rate).replace('.', '\\.')}$`));
 });
 
 test('each KPI says how it is computed, and which SQL file does it', async ({ page }) => {
