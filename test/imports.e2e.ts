@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { open } from './e2e-helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-e2e-files-'));
 const tickets = path.join(dir, 'week-tickets.csv');
@@ -34,7 +35,7 @@ test('the home page says the data is demo data and shows what is loaded', async 
 });
 
 test('uploading a tickets and an events file shows a preview, then the import summary', async ({ page }) => {
-	await page.goto('/imports');
+	await open(page, '/imports');
 	await page.locator('input[name=tickets]').setInputFiles(tickets);
 	await page.locator('input[name=events]').setInputFiles(events);
 
@@ -64,7 +65,7 @@ test('uploading a tickets and an events file shows a preview, then the import su
 });
 
 test('a file that cannot be imported is refused before upload with the reason', async ({ page }) => {
-	await page.goto('/imports');
+	await open(page, '/imports');
 	await page.locator('input[name=tickets]').setInputFiles(events);
 	await expect(page.getByRole('alert')).toContainText('looks like an events file');
 	await expect(page.getByRole('button', { name: 'Import' })).toBeDisabled();
@@ -87,7 +88,7 @@ test.describe('without JavaScript', () => {
 });
 
 test('clearing the demo data leaves only the imported tickets', async ({ page }) => {
-	await page.goto('/');
+	await open(page, '/');
 	await page.getByRole('button', { name: 'Clear demo data' }).click();
 	await expect(page.getByRole('status')).toContainText('Removed 1,500 demo tickets');
 	// E2E-1 and E2E-3 from the upload test and NOJS-1 stay (E2E-2 was rejected).
