@@ -15,9 +15,16 @@ export default defineConfig({
 	timeout: 60_000,
 	workers: 1,
 	reporter: [['list']],
+	// The imports tests change the data (they clear the demo tickets), so they run after
+	// every read-only page test.
+	projects: [
+		{ name: 'pages', testIgnore: '**/imports.e2e.ts' },
+		{ name: 'imports', testMatch: '**/imports.e2e.ts', dependencies: ['pages'] }
+	],
 	use: {
 		baseURL: `http://127.0.0.1:${port}`,
 		screenshot: 'only-on-failure',
+		viewport: { width: 1440, height: 900 },
 		launchOptions: {
 			executablePath,
 			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
