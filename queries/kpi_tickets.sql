@@ -21,5 +21,7 @@ WHERE CASE $kpi
 		AND ($part = 'denominator' OR csat_score >= 4)                          -- numerator: satisfied
 	ELSE false
 END
+	AND ($resolving_tier IS NULL OR resolving_tier = $resolving_tier)   -- one tier's row of the MTTR tables
+	AND ($escalated IS NULL OR escalated = $escalated)                  -- one half of the CSAT card
 ORDER BY coalesce(resolved_at, created_at), ticket_id
 LIMIT $limit OFFSET $offset;

@@ -312,6 +312,17 @@ describe('kpiTickets(): the drill-down', () => {
 					x.resolution_judged
 				]);
 			}
+			// One row of the MTTR table, and one half of the CSAT card.
+			const narrowed = async (kpi: string, part: string, extra: Record<string, string>) =>
+				(await kpiTickets(parseDrillParams({ ...period, kpi, part, page_size: '1', ...extra }).drill, parseKpiParams(period), db)).total;
+			for (const [tier, m] of Object.entries(k.mttr_hours_by_tier)) {
+				expect(await narrowed('mttr_by_tier', 'denominator', { resolving_tier: tier }), `tier ${tier}`).toBe(m.count);
+			}
+			expect(await narrowed('csat', 'denominator', { escalated: 'true' })).toBe(k.csat.escalated.rated);
+			expect(await narrowed('csat', 'denominator', { escalated: 'false' })).toBe(k.csat.not_escalated.rated);
+			expect(await narrowed('csat', 'numerator', { escalated: 'true' })).toBe(
+				Math.round((k.csat.escalated.satisfied_rate ?? 0) * k.csat.escalated.rated)
+			);
 			expect(k.tickets_created).toBeGreaterThan(20);
 
 			// Pages of 10 cover the denominator exactly once.

@@ -260,6 +260,13 @@ export const DrillParams = z.object({
 	part: z.enum(['numerator', 'denominator']),
 	/** For sla_response and sla_resolution: the tier whose segments to list. */
 	sla_tier: z.coerce.number().int().min(1).max(9).optional(),
+	/** For mttr_by_tier and resolution_time_by_tier: only the tickets resolved at this tier (one row of the table). */
+	resolving_tier: z.coerce.number().int().min(1).max(9).optional(),
+	/** Only escalated (true) or never-escalated (false) tickets: the two halves of the CSAT card. */
+	escalated: z
+		.enum(['true', 'false'])
+		.transform((v) => v === 'true')
+		.optional(),
 	page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 	page_size: z.coerce.number().int().min(1).max(500).default(50)
 });
@@ -295,9 +302,11 @@ export interface DrillPage {
 
 /** Splits query-string input into the drill-down part and the KPI period and filters. */
 export function parseDrillParams(input: Record<string, string | undefined>) {
-	const { kpi, part, page, page_size, sla_tier, ...rest } = input;
+	const { kpi, part, page, page_size, sla_tier, resolving_tier, escalated, ...rest } = input;
 	const drill = DrillParams.safeParse(
-		Object.fromEntries(Object.entries({ kpi, part, page, page_size, sla_tier }).filter(([, v]) => v !== undefined && v !== ''))
+		Object.fromEntries(
+			Object.entries({ kpi, part, page, page_size, sla_tier, resolving_tier, escalated }).filter(([, v]) => v !== undefined && v !== '')
+		)
 	);
 	if (!drill.success) throw new KpiParamsError(drill.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
 	if (drill.data.kpi.startsWith('sla_') && drill.data.sla_tier === undefined) {
@@ -323,6 +332,8 @@ export async function kpiTickets(drill: z.output<typeof DrillParams>, filters: K
 			kpi: drill.kpi,
 			measure: drill.kpi === 'sla_response' ? 'response' : 'resolution',
 			sla_tier: drill.sla_tier ?? null,
+			resolving_tier: drill.resolving_tier ?? null,
+			escalated: drill.escalated ?? null,
 			part: drill.part,
 			...bounds(filters.from, filters.to, zone),
 			...scopeParams(filters),
