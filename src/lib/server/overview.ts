@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { query, withConnection } from './db.ts';
 import { computeKpis, parseKpiParams, timeZone, type KpiReport } from './kpis.ts';
+import { categoryMoves, whatMoved, type Moved } from './what-moved.ts';
 
 export interface OverviewPeriod {
 	from: string;
@@ -24,12 +25,20 @@ export async function lastCompleteWeek(): Promise<{ from: string; to: string } |
 	return { from: end.minus({ weeks: 1 }).toISODate()!, to: end.toISODate()! };
 }
 
-export async function overview(search: URLSearchParams): Promise<{ period: OverviewPeriod; kpis: KpiReport | null }> {
+export interface Overview {
+	period: OverviewPeriod;
+	kpis: KpiReport | null;
+	moved: Moved[];
+}
+
+export async function overview(search: URLSearchParams): Promise<Overview> {
 	const lastWeek = await lastCompleteWeek();
 	const params = Object.fromEntries(search);
 	const from = params.from || lastWeek?.from;
 	const to = params.to || lastWeek?.to;
-	if (!from || !to) return { period: { from: '', to: '', lastWeek }, kpis: null };
+	if (!from || !to) return { period: { from: '', to: '', lastWeek }, kpis: null, moved: [] };
 	const filters = parseKpiParams({ ...params, from, to, weeks: '12' });
-	return { period: { from, to, lastWeek }, kpis: await computeKpis(filters) };
+	const kpis = await computeKpis(filters);
+	const { moves, spikes } = await categoryMoves(filters);
+	return { period: { from, to, lastWeek }, kpis, moved: whatMoved(kpis, moves, spikes) };
 }
