@@ -3,8 +3,8 @@
 // escalations and ping-pong tickets (whose counts must equal the escalation analysis').
 import { describe, expect, it } from 'vitest';
 import { computeEscalations } from '../src/lib/server/escalations.ts';
-import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
-import { computeTiers } from '../src/lib/server/tiers.ts';
+import { computeKpis, KpiParamsError, parseKpiParams } from '../src/lib/server/kpis.ts';
+import { computeTiers, parseTiersParams } from '../src/lib/server/tiers.ts';
 import { importCsv, withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,priority
@@ -82,6 +82,30 @@ describe('computeTiers(): transition matrix', () => {
 				[3, 0, null, 1] // C1, still open
 			]);
 		}));
+});
+
+describe('computeTiers(): the tickets behind a matrix cell', () => {
+	it('lists the tier changes one cell counts, as many as the cell says', () =>
+		withDb(async (db, dir) => {
+			await load(db, dir);
+			const { filters, transition } = parseTiersParams({ ...PERIOD, transition: 'escalated:1-2' });
+			const t = await computeTiers(filters, db, transition);
+			// Escalated 1->2 in the period, oldest first: D Mar 2 10:00, A Mar 2 11:00, B Mar 3 10:00
+			// (bounced), P Mar 4 10:00 (bounced), P Mar 4 13:00, F Mar 8 23:00: 6, the cell's count.
+			expect(t.transition_tickets?.total).toBe(6);
+			expect(t.transition_tickets?.list.map((x) => [x.ticket_id, x.bounced])).toEqual([
+				['D', false], ['A', false], ['B', true], ['P', true], ['P', false], ['F', false]
+			]);
+			expect(t.transition_tickets?.list[2]).toMatchObject({ occurred_at: '2026-03-03T10:00:00.000Z', trigger: 'customer_request', priority: 'high', tier_path: [1, 2, 1] });
+			// Without a cell in the URL, nothing is listed.
+			expect((await computeTiers(parseKpiParams(PERIOD), db)).transition_tickets).toBeNull();
+		}));
+
+	it('refuses a transition it cannot read', () => {
+		expect(() => parseTiersParams({ ...PERIOD, transition: 'up:1-2' })).toThrow(KpiParamsError);
+		expect(() => parseTiersParams({ ...PERIOD, transition: 'escalated:1-2;drop' })).toThrow(/transition must be/);
+		expect(parseTiersParams({ ...PERIOD, transition: 'de_escalated:3-1' }).transition).toEqual({ type: 'de_escalated', from_tier: 3, to_tier: 1 });
+	});
 });
 
 describe('computeTiers(): time in tier', () => {

@@ -52,10 +52,10 @@ export function slaHeatmap(cells: SlaHeatCell[], { width, measure, priorities, h
 	};
 	return {
 		width,
-		height: 70 + tiers.length * (narrow ? 56 : 62),
+		height: 40 + tiers.length * (narrow ? 56 : 62),
 		marginLeft: 52,
 		marginTop: 32,
-		marginBottom: 40,
+		marginBottom: 8,
 		padding: 0.05,
 		x: { domain: [...priorities, ALL_PRIORITIES], axis: 'top', label: null, tickSize: 0 },
 		y: { domain: tiers, label: null, tickSize: 0 },

@@ -19,6 +19,10 @@ export interface TransitionHeatmapOptions {
 	/** Every tier to show on both axes, sorted. */
 	tiers: number[];
 	format?: (n: number) => string;
+	/** Where a cell leads (the tickets behind it), or nothing. */
+	href?: (r: TransitionCell) => string;
+	/** The cell currently listed below the chart, outlined. */
+	selected?: { type: string; from_tier: number; to_tier: number } | null;
 }
 
 const label = (t: number) => `Tier ${t}`;
@@ -29,7 +33,10 @@ export function transitionTitle(r: TransitionCell, format: (n: number) => string
 	return `Tier ${r.from_tier} → tier ${r.to_tier}, ${what}\n${format(r.events)} events on ${format(r.tickets)} tickets${bounce}`;
 }
 
-export function transitionHeatmap(rows: TransitionCell[], { width, tiers, format = String }: TransitionHeatmapOptions): Plot.PlotOptions {
+export function transitionHeatmap(
+	rows: TransitionCell[],
+	{ width, tiers, format = String, href, selected = null }: TransitionHeatmapOptions
+): Plot.PlotOptions {
 	const domain = tiers.map(label);
 	const max = Math.max(1, ...rows.map((r) => r.events));
 	const narrow = width < 480;
@@ -56,7 +63,16 @@ export function transitionHeatmap(rows: TransitionCell[], { width, tiers, format
 		marks: [
 			Plot.cell(diagonal, { x: 'tier', y: 'tier', fill: '#f0f2f5' }),
 			Plot.text(diagonal, { x: 'tier', y: 'tier', text: () => 'same tier', fill: '#8a8f98', fontSize: 10 }),
-			Plot.cell(rows, { x: (r: TransitionCell) => label(r.to_tier), y: (r: TransitionCell) => label(r.from_tier), fill: 'events' }),
+			Plot.cell(rows, {
+				x: (r: TransitionCell) => label(r.to_tier),
+				y: (r: TransitionCell) => label(r.from_tier),
+				fill: 'events',
+				href: href ? (r: TransitionCell) => href(r) : undefined
+			}),
+			Plot.cell(
+				rows.filter((r) => selected && r.type === selected.type && r.from_tier === selected.from_tier && r.to_tier === selected.to_tier),
+				{ x: (r: TransitionCell) => label(r.to_tier), y: (r: TransitionCell) => label(r.from_tier), fill: 'none', stroke: '#f28e2b', strokeWidth: 3, inset: 1.5 }
+			),
 			...(['escalated', 'de_escalated'] as const).map((type) =>
 				Plot.text(
 					rows.filter((r) => r.type === type),
@@ -67,8 +83,9 @@ export function transitionHeatmap(rows: TransitionCell[], { width, tiers, format
 						dy: type === 'escalated' ? -8 : 0, // room for the bounce line below
 						fontSize: narrow ? 14 : 16,
 						fontWeight: 650,
-						fill: (r: TransitionCell) => (dark(r) ? 'white' : '#1d2430')
-					}
+						fill: (r: TransitionCell) => (dark(r) ? 'white' : '#1d2430'),
+						pointerEvents: 'none' // clicks go through to the cell's link
+					} as Plot.TextOptions
 				)
 			),
 			Plot.text(
@@ -79,8 +96,9 @@ export function transitionHeatmap(rows: TransitionCell[], { width, tiers, format
 					text: (r: TransitionCell) => (narrow ? `${format(r.bounced)} back` : `${format(r.bounced)} bounced (${pct(r.bounced_share, 0)})`),
 					dy: 11,
 					fontSize: narrow ? 10 : 11,
-					fill: (r: TransitionCell) => (dark(r) ? 'white' : '#5b6575')
-				}
+					fill: (r: TransitionCell) => (dark(r) ? 'white' : '#5b6575'),
+					pointerEvents: 'none'
+				} as Plot.TextOptions
 			),
 			Plot.tip(
 				rows,

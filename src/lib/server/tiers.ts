@@ -3,9 +3,10 @@
 // escalations and ping-pong tickets behind those figures. Each part is one queries/tiers_*.sql
 // file; this module binds the period and filters and reshapes the rows, nothing more.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
 import { withConnection } from './db.ts';
 import { ensureFacts } from './facts.ts';
-import { bounds, loadSlaTargets, num, scopeParams, timeZone, type KpiFilters, type SlaTier } from './kpis.ts';
+import { bounds, KpiParamsError, loadSlaTargets, num, parseKpiParams, scopeParams, timeZone, type KpiFilters, type SlaTier } from './kpis.ts';
 import { runQuery, runScript, type SqlValue } from './queries.ts';
 
 export interface TierTransition {
@@ -69,6 +70,46 @@ export interface PingPongTicket {
 	handoffs: number;
 }
 
+/** One cell of the transition matrix, as the URL names it: `escalated:1-2`. */
+export interface TransitionKey {
+	type: 'escalated' | 'de_escalated';
+	from_tier: number;
+	to_tier: number;
+}
+
+const TransitionParam = z
+	.string()
+	.regex(/^(escalated|de_escalated):[1-9]-[1-9]$/, 'must be escalated:FROM-TO or de_escalated:FROM-TO, tiers 1 to 9')
+	.transform((v): TransitionKey => {
+		const [type, tiers] = v.split(':');
+		const [from_tier, to_tier] = tiers.split('-').map(Number);
+		return { type: type as TransitionKey['type'], from_tier, to_tier };
+	});
+
+export const transitionParam = (k: TransitionKey) => `${k.type}:${k.from_tier}-${k.to_tier}`;
+
+/** The period and filters, plus the optional `transition` whose tickets to list. */
+export function parseTiersParams(input: Record<string, string | undefined>): { filters: KpiFilters; transition: TransitionKey | null } {
+	const { transition, ...rest } = input;
+	const filters = parseKpiParams(rest);
+	if (transition === undefined || transition === '') return { filters, transition: null };
+	const r = TransitionParam.safeParse(transition);
+	if (!r.success) throw new KpiParamsError(`transition ${r.error.issues[0].message}`);
+	return { filters, transition: r.data };
+}
+
+export interface TransitionTicket {
+	ticket_id: string;
+	occurred_at: string;
+	bounced: boolean;
+	kind: string | null;
+	trigger: string | null;
+	category: string;
+	priority: string;
+	tier_path: number[];
+	resolved_at: string | null;
+}
+
 export interface TiersReport {
 	period: { from: string; to: string; time_zone: string };
 	transitions: TierTransition[];
@@ -77,6 +118,8 @@ export interface TiersReport {
 	/** Tickets created in the period (the population of /api/escalations' handoffs). */
 	bounced: { escalations: number; tickets: number; list: BouncedEscalation[] };
 	ping_pong: { tickets: number; list: PingPongTicket[] };
+	/** The tier changes behind the matrix cell the URL names (`transition`), if it names one. */
+	transition_tickets: (TransitionKey & { total: number; list: TransitionTicket[] }) | null;
 	/** How many rows each list holds at most. */
 	list_limit: number;
 }
@@ -146,7 +189,26 @@ async function slaCells(conn: DuckDBConnection, params: Record<string, SqlValue>
 	}));
 }
 
-export async function computeTiers(filters: KpiFilters, db?: string): Promise<TiersReport> {
+async function transitionTickets(conn: DuckDBConnection, params: Record<string, SqlValue>, key: TransitionKey) {
+	const rows = await runQuery<Row>(conn, 'tiers_transition_tickets', { ...params, ...key });
+	return {
+		...key,
+		total: rows.length ? Number(rows[0].total) : 0,
+		list: rows.map((r) => ({
+			ticket_id: String(r.ticket_id),
+			occurred_at: iso(r.occurred_at),
+			bounced: r.bounced === true,
+			kind: r.kind === null ? null : String(r.kind),
+			trigger: r.trigger === null ? null : String(r.trigger),
+			category: String(r.category),
+			priority: String(r.priority),
+			tier_path: ((r.tier_path as unknown[] | null) ?? []).map(Number),
+			resolved_at: r.resolved_at === null ? null : iso(r.resolved_at)
+		}))
+	};
+}
+
+export async function computeTiers(filters: KpiFilters, db?: string, transition: TransitionKey | null = null): Promise<TiersReport> {
 	const zone = timeZone();
 	return withConnection(async (conn) => {
 		await ensureFacts(conn);
@@ -186,6 +248,7 @@ export async function computeTiers(filters: KpiFilters, db?: string): Promise<Ti
 					handoffs: Number(r.handoffs)
 				}))
 			},
+			transition_tickets: transition ? await transitionTickets(conn, params, transition) : null,
 			list_limit: LIST_LIMIT
 		};
 	}, db);
