@@ -111,6 +111,25 @@ test('an SLA cell leads to exactly the segments it counts', async ({ page, reque
 	expect(drill.tickets.every((t: { priority: string; segment: { tier: number } }) => t.priority === 'high' && t.segment.tier === Number(url.searchParams.get('sla_tier')))).toBe(true);
 });
 
+test('a transition count leads to the tier changes it counts', async ({ page, request }) => {
+	await open(page, '/tiers');
+	const { from, to } = await shownPeriod(page);
+	const tiers = await (await request.get(`/api/tiers?from=${from}&to=${to}`)).json();
+	const cell = (tiers.transitions as Transition[]).find((r) => r.type === 'escalated' && r.bounced > 0)!;
+	// The chart's cell is a link, like the count in its table.
+	await expect(page.getByTestId('chart-transitions').locator('svg a')).toHaveCount(tiers.transitions.length);
+	const card = page.getByTestId('chart-transitions');
+	await card.getByText('Show as a table').click();
+	const row = card.getByTestId('transitions-table').locator('tbody tr').filter({ hasText: new RegExp(`^Tier ${cell.from_tier}\\s*Tier ${cell.to_tier}\\s*escalated`) });
+	await row.getByRole('link', { name: count(cell.events) }).click();
+	await expect(page).toHaveURL(new RegExp(`transition=escalated(%3A|:)${cell.from_tier}-${cell.to_tier}`));
+	const list = page.getByTestId('transition-tickets');
+	await expect(list.getByRole('heading')).toHaveText(`Tickets behind the tier ${cell.from_tier} → ${cell.to_tier} escalations`);
+	await expect(list).toContainText(`${count(cell.events)} events in the period`);
+	await expect(list.locator('tbody tr')).toHaveCount(Math.min(cell.events, tiers.list_limit));
+	await expect(list.locator('.badge', { hasText: 'bounced' }).first()).toBeVisible();
+});
+
 test('a filter narrows the page as it narrows the other pages', async ({ page, request }) => {
 	await open(page, '/tiers?priority=urgent');
 	const { from, to } = await shownPeriod(page);
