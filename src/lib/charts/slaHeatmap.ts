@@ -48,7 +48,8 @@ export function slaHeatmap(cells: SlaHeatCell[], { width, measure, priorities, h
 	};
 	const title = (c: SlaHeatCell) => {
 		const f = slaFigures(c, measure);
-		return `Tier ${c.tier}, ${c.priority ? `${c.priority} priority` : 'all priorities'}\n${measure} met: ${pct(f.rate)} (${format(f.met)} of ${format(f.judged)} judged segments)`;
+		// Short lines: the tip has to fit beside the pointer on a phone.
+		return `Tier ${c.tier}, ${c.priority ? `${c.priority} priority` : 'all priorities'}\n${measure} met: ${pct(f.rate)}\n${format(f.met)} of ${format(f.judged)} judged segments`;
 	};
 	return {
 		width,
@@ -69,7 +70,7 @@ export function slaHeatmap(cells: SlaHeatCell[], { width, measure, priorities, h
 			unknown: '#eef0f3'
 		},
 		ariaLabel: `SLA ${measure} met, by tier and priority`,
-		ariaDescription: cells.map((c) => title(c).replace('\n', ': ')).join('; '),
+		ariaDescription: cells.map((c) => title(c).replace('\n', ': ').replace('\n', ', ')).join('; '),
 		marks: [
 			Plot.cell(cells, { x: column, y: row, fill: rate, href: href ? (c: SlaHeatCell) => href(c) : undefined }),
 			// The "all priorities" column is outlined: it is the tier's total, not one more priority.
@@ -87,7 +88,8 @@ export function slaHeatmap(cells: SlaHeatCell[], { width, measure, priorities, h
 				fill: ink,
 				pointerEvents: 'none'
 			} as Plot.TextOptions),
-			Plot.tip(cells, Plot.pointer({ x: column, y: row, title }))
+			// Anywhere in a cell shows its tip (the default 40 px radius is smaller than a cell).
+			Plot.tip(cells, Plot.pointer({ x: column, y: row, title, maxRadius: 80 }))
 		]
 	};
 }

@@ -34,7 +34,7 @@ interface Bar extends TimeInTierBinRow {
 }
 
 export const binTitle = (b: Bar, format: (n: number) => string = String) =>
-	`${b.tier}, ${b.bin}: ${format(b.segments)} segments (${pct(b.share)} of ${format(b.closed)})` +
+	`${b.tier}, ${b.bin}\n${format(b.segments)} segments\n${pct(b.share)} of ${format(b.closed)}` +
 	(b.holds_median ? `\nmedian ${hours(b.median)}, p90 ${hours(b.p90)}` : '');
 
 export function timeInTier(rows: TimeInTierRow[], { width, format = String }: TimeInTierOptions): Plot.PlotOptions {
@@ -94,7 +94,7 @@ export function timeInTier(rows: TimeInTierRow[], { width, format = String }: Ti
 				)
 			),
 			Plot.ruleY([0]),
-			Plot.tip(bars, Plot.pointerX({ x: 'bin', y: (b: Bar) => b.share ?? 0, fy: 'tier', title: (b: Bar) => binTitle(b, format) }))
+			Plot.tip(bars, Plot.pointerX({ x: 'bin', y: (b: Bar) => b.share ?? 0, fy: 'tier', title: (b: Bar) => binTitle(b, format), maxRadius: 60 }))
 		]
 	};
 }

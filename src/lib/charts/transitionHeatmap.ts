@@ -29,8 +29,8 @@ const label = (t: number) => `Tier ${t}`;
 
 export function transitionTitle(r: TransitionCell, format: (n: number) => string = String): string {
 	const what = r.type === 'escalated' ? 'escalated' : 'de-escalated';
-	const bounce = r.type === 'escalated' ? `\n${format(r.bounced)} bounced back to tier ${r.from_tier} (${pct(r.bounced_share)})` : '';
-	return `Tier ${r.from_tier} → tier ${r.to_tier}, ${what}\n${format(r.events)} events on ${format(r.tickets)} tickets${bounce}`;
+	const bounce = r.type === 'escalated' ? `\n${format(r.bounced)} bounced back (${pct(r.bounced_share)})` : '';
+	return `Tier ${r.from_tier} → ${r.to_tier}, ${what}\n${format(r.events)} events\n${format(r.tickets)} tickets${bounce}`;
 }
 
 export function transitionHeatmap(
@@ -105,7 +105,8 @@ export function transitionHeatmap(
 				Plot.pointer({
 					x: (r: TransitionCell) => label(r.to_tier),
 					y: (r: TransitionCell) => label(r.from_tier),
-					title: (r: TransitionCell) => transitionTitle(r, format)
+					title: (r: TransitionCell) => transitionTitle(r, format),
+					maxRadius: 120 // anywhere in a cell shows its tip
 				})
 			)
 		]
