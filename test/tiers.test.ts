@@ -142,6 +142,38 @@ describe('computeTiers(): time in tier', () => {
 		}));
 });
 
+describe('computeTiers(): time in tier, edge cases', () => {
+	it('ends a segment at the resolution in it, and ignores tier changes after the final resolution', () =>
+		withDb(async (db, dir) => {
+			// R: tier 1 for 2 h, tier 2 from 11:00, resolved at 13:00 (exactly then the tier-2 clock
+			// stops: 2 h); an escalation to tier 3 at 14:00 with no reopening follows the final
+			// resolution and opens no segment that counts. S: resolved at 10:00, reopened at 11:00,
+			// resolved again at 12:00 in the same tier-1 segment: one segment of 3 h (09:00-12:00).
+			await importCsv(
+				db,
+				dir,
+				`ticket_id,created_at
+R,2026-03-02T09:00:00Z
+S,2026-03-03T09:00:00Z
+`,
+				`ticket_id,occurred_at,type,from_tier,to_tier
+R,2026-03-02T11:00:00Z,escalated,1,2
+R,2026-03-02T13:00:00Z,resolved,,
+R,2026-03-02T14:00:00Z,escalated,2,3
+S,2026-03-03T10:00:00Z,resolved,,
+S,2026-03-03T11:00:00Z,reopened,,
+S,2026-03-03T12:00:00Z,resolved,,
+`
+			);
+			const t = await computeTiers(parseKpiParams(PERIOD), db);
+			// Tier 1: R 2 h, S 3 h -> median 2.5; tier 2: R 2 h; tier 3: nothing closed, nothing open.
+			expect(t.time_in_tier.map((x) => [x.tier, x.closed_segments, x.median_hours, x.open_segments])).toEqual([
+				[1, 2, 2.5, 0],
+				[2, 1, 2, 0]
+			]);
+		}));
+});
+
 describe('computeTiers(): SLA by tier and priority', () => {
 	it('judges segments as the KPI engine does, and its per-tier totals equal sla_by_tier', () =>
 		withDb(async (db, dir) => {
