@@ -78,7 +78,8 @@ export function categoryTrend(rows: CategoryRow[], { width, colors, share, grain
 			Plot.dot(points.filter((p) => !p.partial), { x: 'date', y: 'y', fy: 'key', r: 2.4, fill: 'key', href: (p: CategoryRow) => href(p) }),
 			Plot.dot(points.filter((p) => p.partial), { x: 'date', y: 'y', fy: 'key', r: 2.4, stroke: 'key', fill: 'white', href: (p: CategoryRow) => href(p) }),
 			Plot.dot(marked, { x: 'date', y: 'y', fy: 'key', r: 6, stroke: BAD, strokeWidth: 2 }),
-			Plot.text(marked, {
+			// On a phone the circles stay and the words go: the spike list above the chart names them.
+			Plot.text(narrow(width) ? [] : marked, {
 				x: 'date',
 				y: 'y',
 				fy: 'key',

@@ -29,13 +29,14 @@ export function rateTrend(rows: RateRow[], { width, height = 260, rollingWeeks, 
 		{ ...r, date: asDate(r.week_start), series: WEEKLY, value: r.escalation_rate },
 		{ ...r, date: asDate(r.week_start), series: ROLLING, value: r.rolling_rate }
 	]);
-	const shownSpikes = spikes.filter((s) => rows.some((r) => r.week_start === s.week_start));
+	const spikesIn = (week: string) => spikes.filter((s) => s.week_start === week).map((s) => s.category);
+	const spikeWeeks = rows.map((r) => r.week_start).filter((w) => spikesIn(w).length > 0);
 	return {
 		width,
 		height,
 		marginLeft: narrow(width) ? 36 : 44,
 		marginRight: 12,
-		marginTop: 22,
+		marginTop: 20,
 		marginBottom: 40,
 		x: timeAxis(width, 'week'),
 		y: { label: 'Escalated tickets (% of created)', percent: true, grid: true, ticks: 5, zero: true, nice: true },
@@ -43,16 +44,8 @@ export function rateTrend(rows: RateRow[], { width, height = 260, rollingWeeks, 
 		ariaLabel: `Escalation rate per ISO week, with the ${rollingWeeks}-week rolling rate`,
 		ariaDescription: rows.map((r) => `${r.week} ${pct(r.escalation_rate)} (rolling ${pct(r.rolling_rate)})`).join('; '),
 		marks: [
-			Plot.ruleX(shownSpikes, { x: (s) => asDate(s.week_start), stroke: BAD, strokeDasharray: '4,3', strokeOpacity: 0.8 }),
-			Plot.text(shownSpikes, {
-				x: (s) => asDate(s.week_start),
-				text: (s) => `${s.category} spike`,
-				frameAnchor: 'top',
-				dy: -16,
-				fill: BAD,
-				fontSize: 10,
-				textAnchor: 'middle'
-			}),
+			// Weeks with a category spike: one dashed rule each; the tooltip names the categories.
+			Plot.ruleX(spikeWeeks, { x: (w: string) => asDate(w), stroke: BAD, strokeDasharray: '4,3', strokeOpacity: 0.7 }),
 			Plot.lineY(long, { x: 'date', y: 'value', stroke: 'series', z: 'series', strokeWidth: (d) => (d.series === WEEKLY ? 1.3 : 2.6) }),
 			Plot.dot(long.filter((d) => d.series === WEEKLY), { x: 'date', y: 'value', fill: 'series', r: 2 }),
 			Plot.tip(
@@ -61,7 +54,8 @@ export function rateTrend(rows: RateRow[], { width, height = 260, rollingWeeks, 
 					x: (r: RateRow) => asDate(r.week_start),
 					y: 'escalation_rate',
 					title: (r: RateRow) =>
-						`${r.week}, ${bucketLabel(r.week_start, 'week')}\n${pct(r.escalation_rate)}: ${r.escalated_tickets} of ${r.tickets_created} tickets created\n${rollingWeeks}-week rolling: ${pct(r.rolling_rate)}`
+						`${r.week}, ${bucketLabel(r.week_start, 'week')}\n${pct(r.escalation_rate)}: ${r.escalated_tickets} of ${r.tickets_created} tickets created\n${rollingWeeks}-week rolling: ${pct(r.rolling_rate)}` +
+						(spikesIn(r.week_start).length ? `\nspike: ${spikesIn(r.week_start).join(', ')}` : '')
 				})
 			)
 		]
