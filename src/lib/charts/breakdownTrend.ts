@@ -45,7 +45,7 @@ export function breakdownTrend(rows: BreakdownRow[], { width, height = 260, shar
 		width,
 		height,
 		marginLeft: narrow(width) ? 36 : 44,
-		marginRight: 12,
+		marginRight: 24,
 		marginBottom: 40,
 		x: timeAxis(width, grain),
 		y: { label: share ? `Share of escalations (%)` : `Escalations per ${grain}`, percent: share, grid: true, ticks: 4, domain: share ? [0, 100] : undefined },

@@ -59,7 +59,7 @@ export function categoryTrend(rows: CategoryRow[], { width, colors, share, grain
 		width,
 		height: categoryTrendHeight(order.length),
 		marginLeft: narrow(width) ? 36 : 44,
-		marginRight: 12,
+		marginRight: 24,
 		marginTop: 24,
 		marginBottom: 40,
 		x: timeAxis(width, grain),
@@ -83,7 +83,8 @@ export function categoryTrend(rows: CategoryRow[], { width, colors, share, grain
 				x: 'date',
 				y: 'y',
 				fy: 'key',
-				text: (m) => `spike ${m.spike.escalations}`,
+				// At month grain the point is the month's count, so the label does not repeat the week's.
+				text: (m) => (grain === 'month' ? 'spike' : `spike ${m.spike.escalations}`),
 				dy: -4,
 				dx: -9,
 				textAnchor: 'end',

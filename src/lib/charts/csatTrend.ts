@@ -20,7 +20,7 @@ export function csatTrend(rows: CsatRow[], { width, height = 260 }: { width: num
 		width,
 		height,
 		marginLeft: narrow(width) ? 36 : 44,
-		marginRight: 12,
+		marginRight: 24,
 		marginBottom: 40,
 		x: timeAxis(width, 'week'),
 		y: { label: 'Satisfied (% of rated, score ≥ 4)', percent: true, domain: [0, 100], grid: true, ticks: 5 },

@@ -25,7 +25,7 @@ export function tierTrend(rows: TierRow[], { width, height = 260, weeks }: { wid
 		width,
 		height,
 		marginLeft: narrow(width) ? 36 : 44,
-		marginRight: 12,
+		marginRight: 24,
 		marginBottom: 40,
 		x: timeAxis(width, 'week'),
 		y: { label: 'Median hours to resolve', grid: true, ticks: 5, zero: true, nice: true },
