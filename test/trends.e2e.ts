@@ -117,6 +117,16 @@ test('the month grain and the share toggle live in the URL and survive a reload'
 	await expect(page.getByTestId('trend-category')).toContainText('Escalation events per ISO week');
 });
 
+test('a filter that matches nothing gives every chart its empty state instead of a blank plot', async ({ page }) => {
+	await open(page, '/trends?category=no-such-category');
+	await expect(page.getByTestId('trend-category')).toContainText('No escalations in this period with these filters.');
+	await expect(page.getByTestId('trend-rate')).toContainText('No tickets were created in this period with these filters.');
+	await expect(page.getByTestId('trend-mttr')).toContainText('No tickets were resolved in this period with these filters.');
+	await expect(page.getByTestId('trend-csat')).toContainText('No rated tickets were resolved');
+	await expect(page.locator('.chart')).toHaveCount(0);
+	await expect(page.getByTestId('spikes')).toHaveCount(0);
+});
+
 test('bad trend parameters are a 400 with the reason, on the page and the API', async ({ request }) => {
 	const page = await request.get('/trends?grain=year');
 	expect(page.status()).toBe(400);

@@ -77,7 +77,7 @@ export function categoryTrend(rows: CategoryRow[], { width, colors, share, grain
 			// Hollow: a bucket partly outside the period, so its count covers fewer days.
 			Plot.dot(points.filter((p) => !p.partial), { x: 'date', y: 'y', fy: 'key', r: 2.4, fill: 'key', href: (p: CategoryRow) => href(p) }),
 			Plot.dot(points.filter((p) => p.partial), { x: 'date', y: 'y', fy: 'key', r: 2.4, stroke: 'key', fill: 'white', href: (p: CategoryRow) => href(p) }),
-			Plot.dot(marked, { x: 'date', y: 'y', fy: 'key', r: 6, stroke: BAD, strokeWidth: 2 }),
+			Plot.dot(marked, { x: 'date', y: 'y', fy: 'key', r: 6, stroke: BAD, strokeWidth: 2, href: (m: CategoryRow) => href(m) }),
 			// On a phone the circles stay and the words go: the spike list above the chart names them.
 			Plot.text(narrow(width) ? [] : marked, {
 				x: 'date',

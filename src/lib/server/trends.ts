@@ -139,17 +139,19 @@ export async function computeTrends({ filters, grain, share }: TrendQuery, db?: 
 	const weeks = periodWeeks(filters.from, filters.to);
 	// The run-up weeks before the period give its first weeks a full rolling window.
 	const kpiWeeks = Math.min(weeks.length + ROLLING_WEEKS - 1, MAX_WEEKS);
-	const kpis = await computeKpis({ ...filters, weeks: kpiWeeks }, db);
-
-	const { rows, spikes } = await withConnection(async (conn) => {
-		await ensureFacts(conn);
-		await runScript(conn, 'ticket_scope');
-		const params = { ...scopeParams(filters), ...bounds(filters.from, filters.to, zone), from_day: filters.from, to_day: filters.to };
-		return {
-			rows: await runQuery<Row>(conn, 'trends_escalations', { ...params, grain, tz: zone }),
-			spikes: await runQuery<Row>(conn, 'category_spikes', params)
-		};
-	}, db);
+	// The KPI engine's series and the escalation counts are independent: run them side by side.
+	const [kpis, { rows, spikes }] = await Promise.all([
+		computeKpis({ ...filters, weeks: kpiWeeks }, db),
+		withConnection(async (conn) => {
+			await ensureFacts(conn);
+			await runScript(conn, 'ticket_scope');
+			const params = { ...scopeParams(filters), ...bounds(filters.from, filters.to, zone), from_day: filters.from, to_day: filters.to };
+			return {
+				rows: await runQuery<Row>(conn, 'trends_escalations', { ...params, grain, tz: zone }),
+				spikes: await runQuery<Row>(conn, 'category_spikes', params)
+			};
+		}, db)
+	]);
 
 	const byDimension = (d: Dimension): BucketCount[] =>
 		rows
