@@ -63,7 +63,7 @@ export function categoryTrend(rows: CategoryRow[], { width, colors, share, grain
 		marginTop: 24,
 		marginBottom: 40,
 		x: timeAxis(width, grain),
-		y: { label: share ? 'Share (%)' : 'Escalations', percent: share, ticks: 2, grid: true, nice: true, domain: share ? [0, 100] : undefined },
+		y: { label: share ? 'Share (%)' : 'Escalations', percent: share, ticks: 2, grid: true, nice: true, zero: true },
 		fy: { domain: order, axis: null, padding: 0.18 },
 		color: colors,
 		ariaLabel: `Escalations by category, ${unit}`,
@@ -72,7 +72,7 @@ export function categoryTrend(rows: CategoryRow[], { width, colors, share, grain
 			.join('; '),
 		marks: [
 			Plot.frame({ stroke: '#e4e8ee' }),
-			Plot.areaY(points, { x: 'date', y: 'y', fy: 'key', fill: 'key', fillOpacity: 0.16 }),
+			Plot.areaY(points, { x: 'date', y1: 0, y2: 'y', fy: 'key', fill: 'key', fillOpacity: 0.16 }), // y1/y2: no stacking, so a bucket without a share stays a gap
 			Plot.lineY(points, { x: 'date', y: 'y', fy: 'key', stroke: 'key', strokeWidth: 1.6 }),
 			// Hollow: a bucket partly outside the period, so its count covers fewer days.
 			Plot.dot(points.filter((p) => !p.partial), { x: 'date', y: 'y', fy: 'key', r: 2.4, fill: 'key', href: (p: CategoryRow) => href(p) }),

@@ -14,6 +14,11 @@ export function bucketLabel(iso: string, grain: Grain): string {
 	return grain === 'month' ? monthName.format(asDate(iso)) : `week of ${dayName.format(asDate(iso))}`;
 }
 
+/** "May 25, 2026" or "May 2026": for a table whose column already says week or month. */
+export function bucketShort(iso: string, grain: Grain): string {
+	return grain === 'month' ? monthName.format(asDate(iso)) : dayName.format(asDate(iso));
+}
+
 /** Plot's x options for a time axis of weeks or months, legible from 390 px up. */
 export function timeAxis(width: number, grain: Grain) {
 	return {
