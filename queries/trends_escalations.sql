@@ -40,6 +40,7 @@ SELECT dimension, key, bucket,
 	(bucket + step.size)::DATE AS bucket_end,                       -- the next bucket's start (excluded)
 	bucket < $from_day::DATE OR (bucket + step.size)::DATE > $to_day::DATE AS partial,
 	events,
-	events / nullif(sum(events) OVER (PARTITION BY dimension, bucket), 0) AS share
+	sum(events) OVER (PARTITION BY dimension, bucket)::INTEGER AS bucket_total,   -- all escalations in the bucket
+	events / nullif(bucket_total, 0) AS share
 FROM grid CROSS JOIN step
 ORDER BY dimension, bucket, key;

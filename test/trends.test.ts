@@ -61,6 +61,9 @@ describe('computeTrends(): escalations over time', () => {
 			// W10: B1.  W11: B2 (created in W10, escalated in W11), L1.  W12: B3 twice (1->2, 2->3).  W13: L3.
 			// billing 1, 1, 2, 0; login 0, 1, 0, 1 (zero-filled).
 			expect(byKey(r.escalations.category)).toEqual({ billing: [1, 1, 2, 0], login: [0, 1, 0, 1] });
+			// All escalations per week: 1, 2, 2, 1, the same for every category and for the triggers.
+			expect(byKey(r.escalations.category, (x) => x.bucket_total).login).toEqual([1, 2, 2, 1]);
+			expect(byKey(r.escalations.trigger, (x) => x.bucket_total).other).toEqual([1, 2, 2, 1]);
 			expect(r.escalations.category.filter((x) => x.key === 'billing').map((x) => [x.bucket, x.bucket_end, x.partial])).toEqual([
 				['2026-03-02', '2026-03-09', false],
 				['2026-03-09', '2026-03-16', false],

@@ -46,7 +46,9 @@ export interface BucketCount {
 	/** The bucket reaches outside the period: only its days inside the period are counted. */
 	partial: boolean;
 	events: number;
-	/** events / all escalations in the bucket; null when the bucket has none. */
+	/** All escalations in the bucket (the same for every key of a dimension). */
+	bucket_total: number;
+	/** events / bucket_total; null when the bucket has none. */
 	share: number | null;
 }
 
@@ -162,6 +164,7 @@ export async function computeTrends({ filters, grain, share }: TrendQuery, db?: 
 				bucket_end: dateKey(r.bucket_end),
 				partial: r.partial === true,
 				events: Number(r.events),
+				bucket_total: Number(r.bucket_total),
 				share: num(r.share)
 			}));
 
