@@ -8,7 +8,7 @@ export interface KpiDefinition {
 	/** 'up' when a higher value is better. */
 	better: 'up' | 'down';
 	/** Its name in the drill-down (/tickets?kpi=...). */
-	kpi: string;
+	kpi?: string;
 }
 
 export const KPI_DEFINITIONS = {
