@@ -19,6 +19,14 @@ WHERE CASE $kpi
 	WHEN 'csat' THEN resolved_at >= $from AND resolved_at < $to
 		AND csat_score IS NOT NULL                                              -- rated tickets
 		AND ($part = 'denominator' OR csat_score >= 4)                          -- numerator: satisfied
+	-- Not KPIs, but counts the dashboard shows; numerator and denominator list the same tickets.
+	WHEN 'escalation_events' THEN ticket_id IN (                              -- the escalation mix, trends and spikes:
+		SELECT c.ticket_id FROM tier_changes c                                  -- an escalated event that occurred in the period
+		WHERE c.type = 'escalated' AND c.occurred_at >= $from AND c.occurred_at < $to)
+	WHEN 'bounced' THEN created_at >= $from AND created_at < $to              -- queries/handoffs.sql: created in the period,
+		AND ticket_id IN (SELECT c.ticket_id FROM tier_changes c WHERE c.bounced) -- with a bounced escalation at any time
+	WHEN 'ping_pong' THEN created_at >= $from AND created_at < $to            -- queries/handoffs.sql: created in the period,
+		AND ping_pong                                                           -- tier path revisits a tier after 3+ changes
 	ELSE false
 END
 	AND ($resolving_tier IS NULL OR resolving_tier = $resolving_tier)   -- one tier's row of the MTTR tables

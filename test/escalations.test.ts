@@ -2,7 +2,7 @@
 // handoffs, ping-pong, category spikes, and the coaching rows.
 import { describe, expect, it } from 'vitest';
 import { computeEscalations } from '../src/lib/server/escalations.ts';
-import { parseKpiParams } from '../src/lib/server/kpis.ts';
+import { kpiTickets, parseDrillParams, parseKpiParams } from '../src/lib/server/kpis.ts';
 import { importCsv, withDb } from './helpers.ts';
 
 const load = importCsv;
@@ -78,6 +78,15 @@ Q,2026-03-05T11:00:00Z,resolved,,,,
 				ping_pong_tickets: 1,
 				ping_pong_examples: ['P']
 			});
+			// The same counts as ticket lists: escalation events in the period are on B, E, I and
+			// P (H's is on Mar 1); bounced escalations on E and P; ping-pong P only.
+			const list = async (kpi: string) =>
+				(await kpiTickets(parseDrillParams({ from: '2026-03-02', to: '2026-03-09', kpi, part: 'numerator' }).drill, parseKpiParams({ from: '2026-03-02', to: '2026-03-09' }), db)).tickets
+					.map((t) => t.ticket_id)
+					.sort();
+			expect(await list('escalation_events')).toEqual(['B', 'E', 'I', 'P']);
+			expect(await list('bounced')).toEqual(['E', 'P']);
+			expect(await list('ping_pong')).toEqual(['P']);
 		}));
 
 	it('gives per-team and per-agent counts beside the desk, alphabetically', () =>

@@ -101,7 +101,7 @@ test('"what moved" names a category spike in a sentence, linked to its tickets',
 	const item = panel.getByRole('listitem').filter({ hasText: `Spike: ${spike.category} escalations` });
 	await expect(item).toContainText(`were ${spike.escalations},`);
 	const href = new URL((await item.getByRole('link', { name: /tickets/ }).getAttribute('href'))!, page.url());
-	expect(Object.fromEntries(href.searchParams)).toMatchObject({ kpi: 'escalation_rate', part: 'numerator', category: spike.category, from: spike.week_start, to });
+	expect(Object.fromEntries(href.searchParams)).toMatchObject({ kpi: 'escalation_events', part: 'numerator', category: spike.category, from: spike.week_start, to });
 	// Every other sentence says which way its number went, and links to a drill-down too.
 	for (const other of await panel.getByRole('listitem').all()) {
 		await expect(other).toContainText(/(rose|fell|doubled|tripled|halved|went from|Spike)/);

@@ -86,10 +86,16 @@ test('the tiers page draws its charts, and its tables match the APIs for the sam
 		'href',
 		`/tickets/${encodeURIComponent(firstPingPong)}`
 	);
-	await expect(page.getByTestId('bounced').getByRole('link', { name: /See all/ })).toHaveAttribute(
-		'href',
-		`/tickets?${q}&kpi=escalation_rate&part=numerator`
-	);
+	// "List all of them" lists exactly the bounced and the ping-pong tickets counted above.
+	for (const [testid, kpi, expected] of [
+		['bounced', 'bounced', esc.handoffs.bounced_tickets],
+		['ping-pong', 'ping_pong', esc.handoffs.ping_pong_tickets]
+	] as const) {
+		const all = page.getByTestId(testid).getByRole('link', { name: 'List all of them →' });
+		await expect(all).toHaveAttribute('href', `/tickets?${q}&kpi=${kpi}&part=numerator`);
+		const listed = await (await request.get(`/api/tickets?${q}&kpi=${kpi}&part=numerator&page_size=1`)).json();
+		expect(listed.total, kpi).toBe(expected);
+	}
 
 	await screenshots(page, 'tiers');
 });

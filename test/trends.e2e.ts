@@ -29,16 +29,20 @@ test('the page draws every chart for the default 26 weeks, with titles, units an
 	const s = api.spikes[0];
 	await expect(page.getByTestId('spikes')).toContainText(`${api.spikes.length} category spike`);
 	await page.getByTestId('spikes').locator('summary').click();
-	const link = page.getByTestId('spikes').getByRole('link', { name: `Escalated ${s.category} tickets created that week` }).first();
+	const link = page.getByTestId('spikes').getByRole('link', { name: `${s.category} tickets escalated that week` }).first();
 	const href = new URL((await link.getAttribute('href'))!, 'http://x');
 	expect(href.pathname).toBe('/tickets');
 	expect(Object.fromEntries(href.searchParams)).toEqual({
 		from: s.week_start,
 		to: s.week_end,
 		category: s.category,
-		kpi: 'escalation_rate',
+		kpi: 'escalation_events',
 		part: 'numerator'
 	});
+	// The list holds the tickets behind the spike's escalation events: at most one per event.
+	const listed = await (await request.get(`/api/tickets${href.search}&page_size=1`)).json();
+	expect(listed.total).toBeGreaterThan(0);
+	expect(listed.total).toBeLessThanOrEqual(s.escalations);
 	await screenshots(page, 'trends');
 });
 

@@ -112,7 +112,7 @@ describe('whatMoved()', () => {
 		);
 		// 25 / 10 = 2.5x the 4-week average of 10.0.
 		expect(moved[0].text).toBe("Spike: billing escalations in the week of Nov 16 were 25, 2.5× the previous 4 weeks' average of 10.0");
-		expect(moved[0].link).toEqual({ kpi: 'escalation_rate', part: 'numerator', category: 'billing', from: '2026-11-16', to: '2026-11-23' });
+		expect(moved[0].link).toEqual({ kpi: 'escalation_events', part: 'numerator', category: 'billing', from: '2026-11-16', to: '2026-11-23' });
 		expect(moved[1].text).toContain('(see the spike above)');
 		expect(moved).toHaveLength(3);
 	});

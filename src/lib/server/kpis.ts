@@ -254,9 +254,12 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	}, db);
 }
 
+/** Counts the dashboard shows that are not KPIs, but can be listed the same way. */
+export const DRILL_COUNTS = ['escalation_events', 'bounced', 'ping_pong'] as const;
+
 /** The drill-down's own parameters, on top of the period and filters. */
 export const DrillParams = z.object({
-	kpi: z.enum([...KPI_NAMES, 'sla_response', 'sla_resolution']),
+	kpi: z.enum([...KPI_NAMES, 'sla_response', 'sla_resolution', ...DRILL_COUNTS]),
 	part: z.enum(['numerator', 'denominator']),
 	/** For sla_response and sla_resolution: the tier whose segments to list. */
 	sla_tier: z.coerce.number().int().min(1).max(9).optional(),

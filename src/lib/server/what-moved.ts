@@ -116,7 +116,7 @@ export function whatMoved(k: KpiReport, moves: CategoryMove[], spikes: SpikeWeek
 			text: `Spike: ${s.category} escalations in the week of ${dateLabel(s.week_start)} were ${s.escalations}, ${(s.escalations / Math.max(s.baseline, 1e-9)).toFixed(1)}× the previous 4 weeks' average of ${s.baseline.toFixed(1)}`,
 			direction: 'up',
 			tone: 'bad',
-			link: { kpi: 'escalation_rate', part: 'numerator', category: s.category, from: s.week_start, to: weekEnd },
+			link: { kpi: 'escalation_events', part: 'numerator', category: s.category, from: s.week_start, to: weekEnd },
 			score: 1e6 + s.escalations // spikes always come first
 		});
 	}
