@@ -212,38 +212,51 @@ function weekKey(d: Date | null): string {
 	return d ? d.toISOString().slice(0, 10) : '';
 }
 
+type WeeklyKpis = KpiReport['weekly'];
+
+/**
+ * The weekly series: every ISO week of [seriesFrom, to), also those without a ticket (zero
+ * counts, null rates). The connection has the macros and SLA targets loaded.
+ */
+async function weeklySeries(conn: DuckDBConnection, base: Record<string, SqlValue>, seriesFrom: string, to: string, zone: string, calendar: string): Promise<WeeklyKpis> {
+	const weeklyRows = await runAll(conn, { ...base, ...bounds(seriesFrom, to, zone), weekly: true });
+	const weekKeys: string[] = [];
+	const lastWeek = DateTime.fromISO(to).minus({ days: 1 }).startOf('week');
+	for (let w = DateTime.fromISO(seriesFrom).startOf('week'); w <= lastWeek; w = w.plus({ weeks: 1 })) weekKeys.push(w.toISODate()!);
+	return weekKeys.map((w) => {
+		const slice = Object.fromEntries(
+			[...QUERIES, 'sla_by_tier' as const].map((q) => [q, (weeklyRows[q] ?? []).filter((r) => weekKey(r.week as Date | null) === w)])
+		) as Record<QueryName, Row[]>;
+		const monday = DateTime.fromISO(w);
+		return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice, calendar) };
+	});
+}
+
+/** The first day of a series of `weeks` ISO weeks ending with the week that holds the period's last day. */
+function seriesStart(from: string, to: string, weeks: number | undefined): string {
+	return weeks ? DateTime.fromISO(to).minus({ days: 1 }).startOf('week').minus({ weeks: weeks - 1 }).toISODate()! : from;
+}
+
+async function prepare(conn: DuckDBConnection): Promise<string> {
+	await ensureFacts(conn); // built for this HANDOFF_TZ and SLA calendar
+	const calendar = await loadSlaTargets(conn);
+	await runScript(conn, 'ticket_scope');
+	await runScript(conn, 'sla_judged');
+	return calendar;
+}
+
 /** Every KPI for the period, the previous period of the same length, and the weekly series. */
 export async function computeKpis(filters: KpiFilters, db?: string): Promise<KpiReport> {
 	const zone = timeZone();
 	const { from, to, weeks, ...rest } = filters;
 	const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
 	const prevFrom = DateTime.fromISO(from).minus({ days }).toISODate()!;
-	const filterParams = scopeParams(filters);
+	const base = scopeParams(filters);
 	return withConnection(async (conn) => {
-		await ensureFacts(conn); // built for this HANDOFF_TZ and SLA calendar
-		const calendar = await loadSlaTargets(conn);
-		await runScript(conn, 'ticket_scope');
-		await runScript(conn, 'sla_judged');
-		const base = { ...filterParams };
+		const calendar = await prepare(conn);
 		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
 		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
-		// The series ends with the week that holds the period's last day.
-		const seriesFrom = weeks
-			? DateTime.fromISO(to).minus({ days: 1 }).startOf('week').minus({ weeks: weeks - 1 }).toISODate()!
-			: from;
-		const weeklyRows = await runAll(conn, { ...base, ...bounds(seriesFrom, to, zone), weekly: true });
-
-		// Every week of the series, also those without a ticket (zero counts, null rates).
-		const weekKeys: string[] = [];
-		const lastWeek = DateTime.fromISO(to).minus({ days: 1 }).startOf('week');
-		for (let w = DateTime.fromISO(seriesFrom).startOf('week'); w <= lastWeek; w = w.plus({ weeks: 1 })) weekKeys.push(w.toISODate()!);
-		const weekly = weekKeys.map((w) => {
-			const slice = Object.fromEntries(
-				[...QUERIES, 'sla_by_tier' as const].map((q) => [q, (weeklyRows[q] ?? []).filter((r) => weekKey(r.week as Date | null) === w)])
-			) as Record<QueryName, Row[]>;
-			const monday = DateTime.fromISO(w);
-			return { week: `${monday.weekYear}-W${String(monday.weekNumber).padStart(2, '0')}`, week_start: w, ...assemble(slice, calendar) };
-		});
+		const weekly = await weeklySeries(conn, base, seriesStart(from, to, weeks), to, zone, calendar);
 		return {
 			period: { from, to, time_zone: zone },
 			filters: rest,
@@ -251,6 +264,16 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 			previous: { period: { from: prevFrom, to: from }, ...assemble(previous, calendar) },
 			weekly
 		};
+	}, db);
+}
+
+/** Only the weekly series of computeKpis (the same numbers), for pages that chart it alone. */
+export async function computeWeekly(filters: KpiFilters, db?: string): Promise<{ filters: KpiReport['filters']; weekly: WeeklyKpis }> {
+	const zone = timeZone();
+	const { from, to, weeks, ...rest } = filters;
+	return withConnection(async (conn) => {
+		const calendar = await prepare(conn);
+		return { filters: rest, weekly: await weeklySeries(conn, scopeParams(filters), seriesStart(from, to, weeks), to, zone, calendar) };
 	}, db);
 }
 

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { withConnection } from './db.ts';
 import { ensureFacts } from './facts.ts';
-import { bounds, computeKpis, KpiParamsError, num, parseKpiParams, scopeParams, timeZone, type KpiFilters } from './kpis.ts';
+import { bounds, computeWeekly, KpiParamsError, num, parseKpiParams, scopeParams, timeZone, type KpiFilters } from './kpis.ts';
 import { lastCompleteWeek } from './overview.ts';
 import { runQuery, runScript } from './queries.ts';
 
@@ -143,7 +143,7 @@ export async function computeTrends({ filters, grain, share }: TrendQuery, db?: 
 	const kpiWeeks = Math.min(weeks.length + ROLLING_WEEKS - 1, MAX_WEEKS);
 	// The KPI engine's series and the escalation counts are independent: run them side by side.
 	const [kpis, { rows, spikes }] = await Promise.all([
-		computeKpis({ ...filters, weeks: kpiWeeks }, db),
+		computeWeekly({ ...filters, weeks: kpiWeeks }, db),
 		withConnection(async (conn) => {
 			await ensureFacts(conn);
 			await runScript(conn, 'ticket_scope');
