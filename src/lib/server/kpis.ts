@@ -196,7 +196,7 @@ async function runAll(conn: DuckDBConnection, params: Record<string, SqlValue>) 
 }
 
 /** The configured SLA targets, as the table the SLA query joins (one statement, one parameter). */
-async function loadSlaTargets(conn: DuckDBConnection): Promise<string> {
+export async function loadSlaTargets(conn: DuckDBConnection): Promise<string> {
 	const config = loadConfig();
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE sla_targets AS
