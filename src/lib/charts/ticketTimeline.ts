@@ -107,11 +107,11 @@ export function ticketTimeline(
 
 	return {
 		width,
-		height: height ?? 70 + 62 * maxTier,
+		height: height ?? 84 + 62 * maxTier,
 		marginLeft: 58,
 		marginRight: narrow ? 16 : 40,
 		marginTop: 18,
-		marginBottom: 36,
+		marginBottom: 50,
 		ariaLabel: `Timeline of ticket ${ticketId} in tier lanes`,
 		ariaDescription:
 			`Tier segments: ${segments.map((s) => s.label).join('; ')}. ` +
@@ -120,6 +120,7 @@ export function ticketTimeline(
 			type: 'utc',
 			domain: [new Date(t0 - pad), new Date(t1 + pad)],
 			label: 'Time (UTC) →',
+			labelOffset: 46, // below the two-line tick labels (time, then date)
 			ticks: Math.max(2, Math.floor(width / 130))
 		},
 		y: {
