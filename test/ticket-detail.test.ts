@@ -2,6 +2,7 @@
 // clock per segment against SPEC.md's default targets in calendar hours (tier 1 1 h / 24 h,
 // tier 2 4 h / 72 h, tier 3 0.5 h / 8 h), and the frustration highlighting.
 import { describe, expect, it } from 'vitest';
+import { ticketTimeline } from '../src/lib/charts/ticketTimeline.ts';
 import { highlightPhrases, ticketDetail, TicketId } from '../src/lib/server/ticket-detail.ts';
 import { importCsv, withDb } from './helpers.ts';
 
@@ -155,4 +156,27 @@ describe('TicketId', () => {
 		expect(TicketId.safeParse('x'.repeat(201)).success).toBe(false);
 		expect(TicketId.safeParse('a\u0000b').success).toBe(false);
 	});
+});
+
+describe('ticketTimeline()', () => {
+	it('draws a lane per tier and describes every segment and tier change in words', () =>
+		withDb(async (db, dir) => {
+			await importCsv(db, dir, TICKETS, EVENTS);
+			const d = (await ticketDetail('D1', db))!;
+			const segments = d.segments.map((s) => ({
+				tier: s.tier,
+				start: new Date(s.start_at),
+				end: new Date(s.end_at ?? d.ticket.resolved_at!),
+				open: s.end === 'open',
+				label: `tier ${s.tier}`
+			}));
+			const events = d.events.map((e) => ({ ...e, at: new Date(e.occurred_at) }));
+			const o = ticketTimeline({ segments, events }, { width: 900, tiers: [1, 2, 3], formatTime: (x) => x.toISOString(), ticketId: 'D1' });
+			expect(o.y?.ticks).toEqual([1, 2, 3]);
+			expect(o.ariaLabel).toBe('Timeline of ticket D1 in tier lanes');
+			expect(o.ariaDescription).toContain('tier 1; tier 2; tier 3; tier 2');
+			expect(o.ariaDescription).toContain('escalated 1→2 · technical complexity · functional');
+			expect(o.ariaDescription).toContain('escalated 2→3 · customer sentiment · hierarchical (bounced back)');
+			expect(o.ariaDescription).toContain('de-escalated 3→2');
+		}));
 });
