@@ -258,11 +258,18 @@ function heading(q: TicketListQuery, total: number, otherTotal?: number): string
 
 // ---- the page ------------------------------------------------------------------------------
 
+/** The overview's default, the last complete week of the data; with no data yet, this week. */
+async function defaultPeriod(): Promise<{ from: string; to: string }> {
+	const week = await lastCompleteWeek();
+	if (week) return week;
+	const monday = DateTime.now().setZone(timeZone()).startOf('week');
+	return { from: monday.toISODate()!, to: monday.plus({ weeks: 1 }).toISODate()! };
+}
+
 /** Parses the URL (defaulting to the last complete week) and loads one page of the list. */
 export async function loadTicketList(search: URLSearchParams, db?: string): Promise<TicketListPage> {
 	const input = Object.fromEntries(search);
-	const needsPeriod = !input.from && !input.to;
-	const query = parseTicketList(input, needsPeriod ? await lastCompleteWeek() : null);
+	const query = parseTicketList(input, !input.from && !input.to ? await defaultPeriod() : null);
 	return ticketList(query, db);
 }
 
@@ -371,6 +378,6 @@ export async function* ticketListCsv(query: TicketListQuery, db?: string): Async
 export async function ticketListExport(search: URLSearchParams, db?: string) {
 	const input = Object.fromEntries(search);
 	delete input.page;
-	const query = parseTicketList(input, !input.from && !input.to ? await lastCompleteWeek() : null);
+	const query = parseTicketList(input, !input.from && !input.to ? await defaultPeriod() : null);
 	return { filename: exportFileName(query), chunks: ticketListCsv(query, db) };
 }
