@@ -155,6 +155,21 @@ describe('ticketList() in drill-down mode', () => {
 			expect(r.heading).toBe('Tickets resolved Mar 2 – Mar 8, 2026 (team alpha): 2 (denominator of first contact resolution; 1 of them in the numerator)');
 		}));
 
+	it('narrows to one half of the CSAT card, and lists the tickets escalated in the period', () =>
+		withDb(async (db, dir) => {
+			await importCsv(db, dir, TICKETS, EVENTS);
+			// Rated and resolved in the period: T1 (5), T3 (2), T4 (4), T6 (3); escalated among them: T3,
+			// which scored 2, so none of them is in the numerator (4 or 5).
+			const csat = await ticketList(parseTicketList({ ...period, kpi: 'csat', part: 'denominator', escalated: 'true' }), db);
+			expect(ids(csat)).toEqual(['T3']);
+			expect(csat.heading).toBe('Rated tickets resolved Mar 2 – Mar 8, 2026, escalated: 1 (denominator of CSAT; 0 of them in the numerator)');
+			expect(csat.query.mode === 'drill' && csat.query.ignored).toEqual([]);
+			// Escalated events in the period: T2 on Mar 3 and T3 on Mar 4.
+			const events = await ticketList(parseTicketList({ ...period, kpi: 'escalation_events', part: 'numerator' }), db);
+			expect(ids(events).sort()).toEqual(['T2', 'T3']);
+			expect(events.heading).toBe('Tickets escalated Mar 2 – Mar 8, 2026: 2');
+		}));
+
 	it('asks for the SLA tier of an SLA drill-down', () => {
 		expect(() => parseTicketList({ ...period, kpi: 'sla_response', part: 'numerator' })).toThrow(/sla_tier/);
 	});

@@ -81,7 +81,7 @@ export const ListParams = z.object({
 export type ListOptions = z.output<typeof ListParams> & { dir: SortDir };
 
 const LIST_KEYS = ['sort', 'dir', 'page', 'page_size', 'q', 'escalated', 'on'] as const;
-const DRILL_KEYS = ['kpi', 'part', 'sla_tier'] as const;
+const DRILL_KEYS = ['kpi', 'part', 'sla_tier', 'resolving_tier', 'escalated'] as const;
 const PERIOD_KEYS = ['from', 'to', ...FILTER_KEYS] as const;
 
 type Drill = z.output<typeof DrillParams>;
@@ -104,7 +104,7 @@ export function parseTicketList(input: Record<string, string | undefined>, perio
 	const base = pick(withPeriod, PERIOD_KEYS);
 	if (withPeriod.kpi || withPeriod.part) {
 		const { drill, filters } = parseDrillParams({ ...base, ...pick(withPeriod, [...DRILL_KEYS, 'page', 'page_size']) });
-		const ignored = LIST_KEYS.filter((k) => k !== 'page' && k !== 'page_size' && withPeriod[k]);
+		const ignored = LIST_KEYS.filter((k) => k !== 'page' && k !== 'page_size' && k !== 'escalated' && withPeriod[k]);
 		return { mode: 'drill', filters, drill, ignored };
 	}
 	const filters = parseKpiParams(base);
@@ -205,16 +205,34 @@ const KPI_WORDS: Record<Drill['kpi'], string> = {
 	resolution_time_by_tier: 'end-to-end resolution time by tier',
 	csat: 'CSAT',
 	sla_response: 'response SLA',
-	sla_resolution: 'resolution SLA'
+	sla_resolution: 'resolution SLA',
+	escalation_events: 'the escalation counts',
+	bounced: 'the bounced escalations',
+	ping_pong: 'the ping-pong tickets'
 };
 
 /** The KPIs whose statistics are over one set of tickets: numerator and denominator coincide. */
-export const SINGLE_PART = new Set<Drill['kpi']>(['mttr_by_tier', 'resolution_time_by_tier']);
+export const SINGLE_PART = new Set<Drill['kpi']>(['mttr_by_tier', 'resolution_time_by_tier', 'escalation_events', 'bounced', 'ping_pong']);
 
 /** What a drill-down part lists, in words: "Escalated tickets created Nov 16 – Nov 22, 2026". */
-export function describeDrill(drill: Pick<Drill, 'kpi' | 'part' | 'sla_tier'>, period: string): string {
+export function describeDrill(drill: Pick<Drill, 'kpi' | 'part' | 'sla_tier' | 'resolving_tier' | 'escalated'>, period: string): string {
+	const narrowed = [
+		drill.resolving_tier !== undefined ? `resolved at tier ${drill.resolving_tier}` : '',
+		drill.escalated === true ? 'escalated' : drill.escalated === false ? 'never escalated' : ''
+	].filter(Boolean);
+	const base = describeBase(drill, period);
+	return narrowed.length ? `${base}, ${narrowed.join(', ')}` : base;
+}
+
+function describeBase(drill: Pick<Drill, 'kpi' | 'part' | 'sla_tier'>, period: string): string {
 	const num = drill.part === 'numerator';
 	switch (drill.kpi) {
+		case 'escalation_events':
+			return `Tickets escalated ${period}`;
+		case 'bounced':
+			return `Tickets created ${period} with a bounced escalation`;
+		case 'ping_pong':
+			return `Ping-pong tickets created ${period}`;
 		case 'escalation_rate':
 			return `${num ? 'Escalated tickets' : 'Tickets'} created ${period}`;
 		case 'fcr':
@@ -243,6 +261,7 @@ function heading(q: TicketListQuery, total: number, otherTotal?: number): string
 	if (q.mode === 'drill') {
 		const kpi = q.drill.kpi.startsWith('sla_') ? `tier ${q.drill.sla_tier} ${KPI_WORDS[q.drill.kpi]}` : KPI_WORDS[q.drill.kpi];
 		const what = describeDrill(q.drill, period) + within;
+		if (q.drill.kpi === 'escalation_events' || q.drill.kpi === 'bounced' || q.drill.kpi === 'ping_pong') return `${what}: ${total.toLocaleString('en-US')}`;
 		if (SINGLE_PART.has(q.drill.kpi)) return `${what}: ${total.toLocaleString('en-US')} (the tickets ${kpi} is computed over)`;
 		if (q.drill.part === 'numerator') {
 			return `${what}: ${total.toLocaleString('en-US')} of ${(otherTotal ?? 0).toLocaleString('en-US')} (numerator of ${kpi})`;
