@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { open } from './e2e-helpers';
+import { open, screenshots } from './e2e-helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-e2e-files-'));
 const tickets = path.join(dir, 'week-tickets.csv');
@@ -62,6 +62,7 @@ test('uploading a tickets and an events file shows a preview, then the import su
 
 	// The history lists the new import above the demo data.
 	await expect(page.getByTestId('import-history').getByRole('row').nth(1)).toContainText('week-tickets.csv');
+	await screenshots(page, 'imports');
 });
 
 test('a file that cannot be imported is refused before upload with the reason', async ({ page }) => {
