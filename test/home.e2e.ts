@@ -1,6 +1,6 @@
 // The overview in Chromium: its numbers are the KPI engine's, for the same period.
 import { expect, test } from '@playwright/test';
-import { screenshots } from './e2e-helpers';
+import { open, screenshots } from './e2e-helpers';
 
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 const count = (n: number) => n.toLocaleString('en-US');
@@ -107,4 +107,17 @@ test('"what moved" names a category spike in a sentence, linked to its tickets',
 		await expect(other).toContainText(/(rose|fell|doubled|tripled|halved|went from|Spike)/);
 		await expect(other.getByRole('link', { name: /tickets/ })).toHaveAttribute('href', /^\/tickets\?.*kpi=/);
 	}
+});
+
+test('a filter chosen in the filter bar goes into the URL, and the back button takes it out again', async ({ page }) => {
+	await open(page, '/');
+	const before = page.url();
+	await page.getByTestId('filter-bar').getByLabel('Priority').selectOption('urgent');
+	await expect(page).toHaveURL(/priority=urgent/);
+	await expect(page.getByText('Filtered by')).toContainText('priority urgent');
+	await page.goBack();
+	await expect(page).toHaveURL(before);
+	await expect(page.getByText('Filtered by')).toHaveCount(0);
+	await page.goForward();
+	await expect(page.getByText('Filtered by')).toContainText('priority urgent');
 });
