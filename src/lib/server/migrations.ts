@@ -87,5 +87,76 @@ CREATE TABLE import_rejects (
 		version: 2,
 		name: 'application settings',
 		sql: `CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`
+	},
+	{
+		version: 3,
+		name: 'reviews, findings, actions and the audit log',
+		// Step contents are JSON text validated by src/lib/reviews/schema.ts on the way in and out.
+		sql: `
+CREATE SEQUENCE review_id_seq;
+CREATE TABLE reviews (
+	id INTEGER PRIMARY KEY DEFAULT nextval('review_id_seq'),
+	title VARCHAR NOT NULL,
+	status VARCHAR NOT NULL,          -- draft, in_review, published
+	version INTEGER NOT NULL,         -- optimistic concurrency: every save names the version it edited
+	scope VARCHAR NOT NULL,           -- JSON: source, period, filters, drill-down or spike
+	facts VARCHAR NOT NULL,           -- JSON: the summary's numbers when the review was started
+	summary VARCHAR NOT NULL,         -- JSON: step 1
+	analysis VARCHAR NOT NULL,        -- JSON: step 3
+	checklist VARCHAR NOT NULL,       -- JSON: step 5
+	signed_off_by VARCHAR,
+	step INTEGER NOT NULL,            -- the furthest step saved, for resuming
+	created_at TIMESTAMPTZ NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL,
+	published_at TIMESTAMPTZ
+);
+CREATE TABLE review_tickets (
+	review_id INTEGER NOT NULL,
+	ticket_id VARCHAR NOT NULL,
+	PRIMARY KEY (review_id, ticket_id)
+);
+CREATE SEQUENCE review_item_seq;
+CREATE TABLE review_moments (
+	id INTEGER PRIMARY KEY DEFAULT nextval('review_item_seq'),
+	review_id INTEGER NOT NULL,
+	occurred_at TIMESTAMPTZ NOT NULL,
+	kind VARCHAR NOT NULL,            -- detection, diagnosis, repair, key_decision
+	note VARCHAR NOT NULL,
+	ticket_id VARCHAR,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE review_findings (
+	id INTEGER PRIMARY KEY DEFAULT nextval('review_item_seq'),
+	review_id INTEGER NOT NULL,
+	title VARCHAR NOT NULL,
+	detail VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE review_actions (
+	id INTEGER PRIMARY KEY DEFAULT nextval('review_item_seq'),
+	review_id INTEGER NOT NULL,
+	finding_id INTEGER,
+	title VARCHAR NOT NULL,
+	type VARCHAR NOT NULL,            -- prevent, mitigate, detect, process, training, knowledge_base
+	owner VARCHAR NOT NULL,
+	due_date DATE NOT NULL,
+	status VARCHAR NOT NULL,          -- open, in_progress, done, wont_do
+	target VARCHAR,                   -- JSON: the metric to watch and its filters
+	completed_at TIMESTAMPTZ,         -- when it was last marked done
+	created_at TIMESTAMPTZ NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE SEQUENCE audit_seq;
+CREATE TABLE audit_log (
+	id INTEGER PRIMARY KEY DEFAULT nextval('audit_seq'),
+	changed_at TIMESTAMPTZ NOT NULL,
+	actor VARCHAR NOT NULL,           -- the signed-in user once accounts exist; 'local' until then
+	entity VARCHAR NOT NULL,          -- review, moment, finding, action
+	entity_id INTEGER NOT NULL,
+	review_id INTEGER,
+	change VARCHAR NOT NULL,          -- created, updated, deleted, conflict
+	detail VARCHAR NOT NULL           -- JSON: what was saved (and, for a conflict, the unsaved edit)
+);
+`
 	}
 ];
