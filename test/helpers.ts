@@ -27,7 +27,10 @@ export async function withDb<T>(fn: (db: string, dir: string) => Promise<T>): Pr
 	}
 }
 
-const TABLES = ['tickets', 'events', 'imports', 'import_rejects', 'app_meta', 'schema_migrations'];
+const TABLES = [
+	'tickets', 'events', 'imports', 'import_rejects', 'app_meta', 'schema_migrations',
+	'reviews', 'review_tickets', 'review_moments', 'review_findings', 'review_actions', 'audit_log'
+];
 
 /** Row count and an order-independent hash of every row, per table. */
 export async function fingerprint(db: string): Promise<Record<string, { rows: number; hash: string }>> {
