@@ -1,10 +1,12 @@
 // A review as Markdown: the exact document for a small review built by hand, hostile titles and
 // notes kept as plain text (no heading, HTML, link or broken table), the download's file name,
-// and the built server's /reviews/<id>/export.md and /print routes on a real database.
+// and the built server's /reviews/<id>/export.md and /print routes on a real database (the
+// print page also in Chromium's print mode, down to an A4 PDF).
 // The route tests need `npm run build` first (npm test builds before running vitest).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeInstance } from '../src/lib/server/db.ts';
 import { escapeMarkdown, exportReview, reviewDocument, reviewMarkdown, slug } from '../src/lib/server/review-export.ts';
@@ -411,6 +413,29 @@ describe('GET /reviews/<id>/export.md and /reviews/<id>/print (built server)', (
 		expect(html).not.toContain('<b>lag</b>');
 		expect(html).toContain('One ticket, A (period 2026-03-02 to 2026-03-08).');
 	});
+
+	it('prints on A4 pages without the navigation or its own controls', async () => {
+		const executablePath = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+		const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+		try {
+			const page = await browser.newPage();
+			await page.goto(`${url}/reviews/${id}/print`);
+			expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(true);
+			await page.emulateMedia({ media: 'print' });
+			expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+			expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+			expect(await page.getByTestId('print-title').textContent()).toBe('Café <b>lag</b>');
+			const pdf = (await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })).toString('latin1');
+			const pages = pdf.match(/\/Type\s*\/Page(?!s)/g) ?? [];
+			expect(pages.length).toBeGreaterThanOrEqual(1);
+			// A4 is 210 x 297 mm = 595.3 x 841.9 points; Chromium rounds to whole CSS pixels.
+			const [, w, h] = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf) ?? [];
+			expect(Number(w)).toBeCloseTo(595.3, 0);
+			expect(Number(h)).toBeCloseTo(841.9, 0);
+		} finally {
+			await browser.close();
+		}
+	}, 60_000);
 
 	it('answers 404 for a review that does not exist or an id that is not one', async () => {
 		for (const path of [`/reviews/${id + 1000}/export.md`, '/reviews/abc/export.md', '/reviews/0/print', '/reviews/1e3/print']) {
