@@ -8,6 +8,8 @@ import {
 	actionCounts,
 	actionFilterOptions,
 	actionsCsv,
+	changeStatus,
+	createAction,
 	listActions,
 	parseActionParams,
 	ActionParamsError,
@@ -168,5 +170,48 @@ describe('actionCompletions()', () => {
 			// Old fix targets billing; the login action has no target, and its review no category.
 			expect(titles(await actionCompletions({ from: '2026-03-01', to: '2026-04-01', category: 'billing' }, db))).toEqual(['Old fix']);
 			expect(await actionCompletions({ from: '2026-03-05', to: '2026-03-18' }, db)).toEqual([]);
+		}));
+});
+
+describe('changeStatus()', () => {
+	it('answers the /actions form with a message, a 409 on a stale version and a 400 on bad input', () =>
+		withDb(async (db, dir) => {
+			const { r1, ids } = await seed(db, dir);
+			expect(await changeStatus({ review_id: String(r1), action_id: String(ids[2]), version: '6', status: 'in_progress' }, db)).toEqual({
+				ok: true,
+				action_id: ids[2],
+				message: '“Train tier 1 on sync errors” is now in progress.'
+			});
+			const stale = await changeStatus({ review_id: String(r1), action_id: String(ids[3]), version: '6', status: 'done' }, db);
+			expect(stale).toMatchObject({ ok: false, status: 409, action_id: ids[3] });
+			expect(stale.message).toBe(
+				'Not saved: the review “Billing sync” was changed by someone else after this page was loaded (it is now at version 7). The list shows its current state; check the action and try again.'
+			);
+			expect(await changeStatus({ review_id: String(r1), action_id: String(ids[3]), version: '7', status: 'closed' }, db)).toMatchObject({ ok: false, status: 400, errors: { status: expect.any(String) } });
+			expect(await changeStatus({ review_id: '999', action_id: String(ids[3]), version: '7', status: 'done' }, db)).toMatchObject({ ok: false, status: 404 });
+		}));
+});
+
+describe('createAction()', () => {
+	it('files an action in a review it starts from a scope, then in that review by its version', () =>
+		withDb(async (db, dir) => {
+			await importCsv(db, dir, TICKETS, EVENTS);
+			// Escalations in [Mar 2, Mar 9) in billing: ticket A.
+			const first = await createAction(
+				{
+					review: { scope: { source: 'range', from: '2026-03-02', to: '2026-03-09', filters: { category: 'billing' } }, title: 'From a script' },
+					action: { title: 'Page on-call for sync lag', type: 'detect', owner: 'Ops', due_date: '2026-03-20', target: { metric: 'escalation_count', category: 'billing' } }
+				},
+				db
+			);
+			expect(first.version).toBe(2);
+			const second = await createAction({ review_id: first.review_id, version: first.version, action: { title: 'Write it up', type: 'process', owner: 'Kim', due_date: '2026-03-27' } }, db);
+			expect(second).toEqual({ review_id: first.review_id, action_id: second.action_id, version: 3 });
+			const r = await getReview(first.review_id, db);
+			expect([r.title, r.ticket_ids, r.actions.map((a) => a.title)]).toEqual(['From a script', ['A'], ['Page on-call for sync lag', 'Write it up']]);
+			// A stale version, a bad field, an unknown key.
+			await expect(createAction({ review_id: first.review_id, version: 2, action: { title: 'Late', type: 'process', owner: 'Kim', due_date: '2026-03-27' } }, db)).rejects.toBeInstanceOf(ReviewConflict);
+			await expect(createAction({ review_id: first.review_id, version: 3, action: { title: 'Bad', type: 'process', owner: 'Kim', due_date: 'soon' } }, db)).rejects.toThrow('must be a date as YYYY-MM-DD');
+			await expect(createAction({ review_id: first.review_id, version: 3, sneaky: true, action: {} }, db)).rejects.toThrow();
 		}));
 });

@@ -282,7 +282,7 @@ export function compareMetric(metric: TargetMetric, before: PeriodCounts, after:
 	let significance: string;
 	if (small) {
 		verdict = 'too_few';
-		significance = `${small} (${formatP(p)}, ${test}.)`;
+		significance = `${small} The ${test} gives ${formatP(p)}, which says little at this size.`;
 	} else if (direction !== 'flat' && p < ALPHA) {
 		verdict = good ? 'improved' : 'worsened';
 		significance = `If nothing had changed, a difference this large would come up ${chance(p)} (${formatP(p)}, two-sided, ${test}): likely a real ${good ? 'improvement' : 'change for the worse'}.`;

@@ -5,11 +5,12 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { csvRow } from '../csv.ts';
-import { ACTION_STATUSES, ACTION_TYPES, TARGET_METRICS, TargetMetricSpec, version, type ActionStatus, type ActionType } from '../reviews/schema.ts';
+import { ACTION_STATUSES, ACTION_TYPES, ActionForm, ReviewScope, TARGET_METRICS, TargetMetricSpec, version, type ActionStatus, type ActionType } from '../reviews/schema.ts';
 import { query, withConnection } from './db.ts';
 import { bounds, timeZone } from './kpis.ts';
 import { runQuery, type SqlValue } from './queries.ts';
-import { getReview, ReviewNotFound, updateAction, type Action } from './reviews.ts';
+import { actionImpacts, reviewRecurrence, type ActionImpact, type Recurrence } from './impact.ts';
+import { addAction, getReview, MAX_REVIEW_TICKETS, ReviewConflict, ReviewNotFound, startReview, updateAction, type Action } from './reviews.ts';
 
 /** Days ahead that count as "due soon" (today included, today + 7 the last). */
 export const DUE_SOON_DAYS = 7;
@@ -256,4 +257,132 @@ export async function actionCompletions(filters: z.input<typeof CompletionParams
 export async function hasActions(db?: string): Promise<boolean> {
 	const [r] = await withConnection((conn) => query<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM review_actions'), db);
 	return Number(r.n) > 0;
+}
+
+// ---- the /actions page ----------------------------------------------------------------------------
+
+export interface ActionsPage {
+	today: string;
+	query: ActionListQuery;
+	actions: ActionRow[];
+	counts: ActionCounts;
+	options: ActionFilterOptions;
+	/** Whether there is any action at all (else the page explains where they come from). */
+	any: boolean;
+	/** Before/after of the listed done actions with a target metric, by action id. */
+	impacts: Record<number, ActionImpact>;
+	/** With one published review selected: its escalations since publication. */
+	recurrence: Recurrence | null;
+}
+
+export async function actionsPage(search: URLSearchParams, db?: string): Promise<ActionsPage> {
+	const q = parseActionParams(search);
+	const on = today();
+	const [actions, counts, options] = [await listActions(q, on, db), await actionCounts(on, db), await actionFilterOptions(db)];
+	const impacts = await actionImpacts(actions.filter((a) => a.status === 'done'), {}, db);
+	return {
+		today: on,
+		query: q,
+		actions,
+		counts,
+		options,
+		any: actions.length > 0 || (await hasActions(db)),
+		impacts: Object.fromEntries(impacts),
+		recurrence: q.review === undefined ? null : await recurrenceOf(q.review, on, db)
+	};
+}
+
+/** A selected review's recurrence: null while it is unpublished, or when there is no such review. */
+async function recurrenceOf(reviewId: number, on: string, db?: string): Promise<Recurrence | null> {
+	try {
+		return await reviewRecurrence(reviewId, { today: on }, db);
+	} catch (err) {
+		if (err instanceof ReviewNotFound) return null;
+		throw err;
+	}
+}
+
+export type StatusChange =
+	| { ok: true; action_id: number; message: string }
+	| { ok: false; status: 400 | 404 | 409; action_id: number | null; message: string; errors?: Record<string, string> };
+
+/** The form action behind /actions' status buttons: a result to show, never a thrown error for bad input. */
+export async function changeStatus(form: Record<string, unknown>, db?: string): Promise<StatusChange> {
+	const parsed = ActionStatusForm.safeParse(form);
+	if (!parsed.success) {
+		const errors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), i.message]));
+		return { ok: false, status: 400, action_id: null, message: `The status could not be changed: ${Object.entries(errors).map(([k, v]) => `${k} ${v}`).join('; ')}`, errors };
+	}
+	const f = parsed.data;
+	try {
+		await setActionStatus(f, db);
+		const review = await getReview(f.review_id, db);
+		const a = review.actions.find((x) => x.id === f.action_id)!;
+		return { ok: true, action_id: f.action_id, message: `“${a.title}” is now ${ACTION_STATUSES[f.status].toLowerCase()}.` };
+	} catch (err) {
+		if (err instanceof ReviewConflict) {
+			return {
+				ok: false,
+				status: 409,
+				action_id: f.action_id,
+				message: `Not saved: the review “${err.current.title}” was changed by someone else after this page was loaded (it is now at version ${err.current.version}). The list shows its current state; check the action and try again.`
+			};
+		}
+		if (err instanceof ReviewNotFound) return { ok: false, status: 404, action_id: f.action_id, message: `Not saved: ${err.message}.` };
+		throw err;
+	}
+}
+
+// ---- filing actions from a script (POST /api/actions) -------------------------------------------
+
+const ActionInput = ActionForm.omit({ version: true });
+
+/** An action for an existing review: its id and the version the caller last saw. */
+export const ExistingReviewAction = z.object({ review_id: z.number().int().min(1), version, action: ActionInput }).strict();
+
+/** An action for a review to start from a scope, as the review pages start one. */
+export const NewReviewAction = z
+	.object({
+		review: z
+			.object({
+				scope: ReviewScope,
+				title: z.string().trim().max(200).optional(),
+				ticket_ids: z.array(z.string().trim().min(1).max(200)).min(1).max(MAX_REVIEW_TICKETS).optional()
+			})
+			.strict(),
+		action: ActionInput
+	})
+	.strict();
+
+/** The body of POST /api/actions: `review_id` picks the first shape, so errors name the right fields. */
+export function parseCreateAction(
+	body: unknown
+): { kind: 'existing'; body: z.output<typeof ExistingReviewAction> } | { kind: 'new'; body: z.output<typeof NewReviewAction> } {
+	const existing = typeof body === 'object' && body !== null && 'review_id' in body;
+	return existing ? { kind: 'existing', body: ExistingReviewAction.parse(body) } : { kind: 'new', body: NewReviewAction.parse(body) };
+}
+
+export interface CreatedAction {
+	review_id: number;
+	action_id: number;
+	/** The review's version after the action was added: the next save names it. */
+	version: number;
+}
+
+/** Files one action (zod errors, ReviewConflict, ReviewNotFound and KpiParamsError propagate). */
+export async function createAction(body: unknown, db?: string): Promise<CreatedAction> {
+	const b = parseCreateAction(body);
+	let reviewId: number;
+	let v: number;
+	if (b.kind === 'existing') {
+		reviewId = b.body.review_id;
+		v = b.body.version;
+	} else {
+		const r = b.body.review;
+		reviewId = await startReview({ scope: r.scope, title: r.title, ticketIds: r.ticket_ids }, db);
+		v = 1;
+	}
+	const action = b.body.action;
+	const actionId = await addAction(reviewId, { ...action, version: v }, db);
+	return { review_id: reviewId, action_id: actionId, version: v + 1 };
 }
