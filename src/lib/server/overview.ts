@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { query, withConnection } from './db.ts';
 import { computeKpis, parseKpiParams, timeZone, type KpiReport } from './kpis.ts';
 import { categoryMoves, whatMoved, type Moved } from './what-moved.ts';
+import { actionCounts, type ActionCounts } from './actions.ts';
 
 export interface OverviewPeriod {
 	from: string;
@@ -29,6 +30,8 @@ export interface Overview {
 	period: OverviewPeriod;
 	kpis: KpiReport | null;
 	moved: Moved[];
+	/** Review action items still to do, due soon and overdue. */
+	actions: ActionCounts;
 }
 
 export async function overview(search: URLSearchParams): Promise<Overview> {
@@ -36,9 +39,10 @@ export async function overview(search: URLSearchParams): Promise<Overview> {
 	const params = Object.fromEntries(search);
 	const from = params.from || lastWeek?.from;
 	const to = params.to || lastWeek?.to;
-	if (!from || !to) return { period: { from: '', to: '', lastWeek }, kpis: null, moved: [] };
+	const actions = await actionCounts();
+	if (!from || !to) return { period: { from: '', to: '', lastWeek }, kpis: null, moved: [], actions };
 	const filters = parseKpiParams({ ...params, from, to, weeks: '12' });
 	const kpis = await computeKpis(filters);
 	const { moves, spikes } = await categoryMoves(filters);
-	return { period: { from, to, lastWeek }, kpis, moved: whatMoved(kpis, moves, spikes) };
+	return { period: { from, to, lastWeek }, kpis, moved: whatMoved(kpis, moves, spikes), actions };
 }
