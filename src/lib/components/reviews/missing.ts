@@ -62,5 +62,5 @@ export function whatIsMissing(r: ReviewLike, names: readonly string[], today = n
 	const unticked = (Object.keys(CHECKLIST) as ChecklistItem[]).filter((c) => !r.checklist.includes(c));
 	if (unticked.length) gaps.push({ step: 5, text: `${count(unticked.length, 'checklist item is', 'checklist items are')} not ticked.` });
 	if (!r.signed_off_by?.trim()) gaps.push({ step: 5, text: 'Nobody has signed it off.' });
-	return gaps;
+	return gaps.sort((a, b) => a.step - b.step);
 }

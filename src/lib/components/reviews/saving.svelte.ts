@@ -2,18 +2,25 @@
 // starts from a version another save of this page is about to replace (an auto-save on blur
 // followed by a click on Save would otherwise conflict with itself). A save that stays on its
 // step keeps the scroll position and focus; a refused save reloads the review underneath the
-// kept input, so the form is re-based on the version now saved.
+// kept input, so the form is re-based on the version now saved, and drops any queued save so
+// nothing is written over the other person's version without the user deciding to.
 import { goto, invalidateAll } from '$app/navigation';
 import type { SubmitFunction } from '@sveltejs/kit';
+
+/** Long enough for the click that blurred a field to submit its form itself. */
+const AUTO_SAVE_DELAY_MS = 300;
 
 export class SaveQueue {
 	saving = $state(false);
 	#queued: { form: HTMLFormElement; submitter: HTMLElement | null } | null = null;
+	#pending = new Map<HTMLFormElement, ReturnType<typeof setTimeout>>();
 
 	/** For use:enhance; `onSaved` runs after a save went through (the "add" forms start afresh). */
 	enhance =
 		(opts: { onSaved?: () => void } = {}): SubmitFunction =>
 		({ cancel, formElement, submitter }) => {
+			clearTimeout(this.#pending.get(formElement));
+			this.#pending.delete(formElement);
 			if (this.saving) {
 				cancel();
 				this.#queued = { form: formElement, submitter };
@@ -21,12 +28,14 @@ export class SaveQueue {
 			}
 			this.saving = true;
 			return async ({ result, update }) => {
+				let saved = false;
 				try {
 					if (result.type === 'redirect') {
 						const to = new URL(result.location, location.href);
 						const here = new URL(location.href);
 						const same = to.pathname === here.pathname && to.searchParams.get('step') === (here.searchParams.get('step') ?? to.searchParams.get('step'));
 						await goto(result.location, { invalidateAll: true, noScroll: same, keepFocus: same, replaceState: same });
+						saved = true;
 						opts.onSaved?.();
 					} else {
 						await update({ reset: false });
@@ -36,7 +45,7 @@ export class SaveQueue {
 					this.saving = false;
 					const next = this.#queued;
 					this.#queued = null;
-					if (next?.form.isConnected) {
+					if (saved && next?.form.isConnected) {
 						const button = next.submitter instanceof HTMLButtonElement && next.submitter.form === next.form ? next.submitter : undefined;
 						next.form.requestSubmit(button);
 					}
@@ -50,6 +59,15 @@ export class SaveQueue {
 	 */
 	autoSave = (e: Event, ready: () => boolean = () => true) => {
 		const target = e.target as HTMLElement;
-		if (target.matches('textarea, input[type="text"]') && ready()) (e.currentTarget as HTMLFormElement).requestSubmit();
+		const form = e.currentTarget as HTMLFormElement;
+		if (!target.matches('textarea, input[type="text"]') || !ready()) return;
+		clearTimeout(this.#pending.get(form));
+		this.#pending.set(
+			form,
+			setTimeout(() => {
+				this.#pending.delete(form);
+				if (form.isConnected) form.requestSubmit();
+			}, AUTO_SAVE_DELAY_MS)
+		);
 	};
 }

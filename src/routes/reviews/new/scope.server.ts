@@ -40,11 +40,11 @@ export interface ScopeChoice {
 
 const DRILL_KEYS = ['kpi', 'part', 'sla_tier', 'resolving_tier', 'escalated'] as const;
 const isoDate = z
-	.string()
+	.string({ error: 'is missing' })
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
 	.refine((s) => DateTime.fromISO(s).isValid, 'is not a real date');
 const SpikeParams = z.object({
-	category: z.string().trim().min(1, 'is missing').max(200),
+	category: z.string({ error: 'is missing' }).trim().min(1, 'is missing').max(200),
 	week_start: isoDate.refine((s) => DateTime.fromISO(s).weekday === 1, 'must be a Monday, the first day of an ISO week')
 });
 
