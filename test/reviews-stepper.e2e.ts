@@ -40,6 +40,22 @@ test('a ticket page starts a review of that ticket', async ({ page }) => {
 	await expect(page.getByTestId('fact-sheet')).toContainText('Escalations');
 });
 
+test('a drill-down list starts a review of exactly its tickets', async ({ page }) => {
+	const q = 'from=2020-01-06&to=2030-01-07&kpi=reopen_rate&part=numerator';
+	const api = (await (await page.request.get(`/api/tickets?${q}&page_size=1`)).json()) as { total: number };
+	expect(api.total).toBeGreaterThan(0);
+	await open(page, `/tickets?${q}`);
+	await page.getByTestId('drill-notice').getByRole('link', { name: 'Start a review of these tickets' }).click();
+	await page.waitForURL((u) => u.pathname === '/reviews/new' && u.searchParams.get('source') === 'tickets' && u.searchParams.get('kpi') === 'reopen_rate');
+	await expect(page.getByTestId('review-scope')).toContainText('Reopened tickets resolved');
+	await expect(page.getByTestId('scope-count').locator('strong')).toHaveText(api.total.toLocaleString('en-US'));
+	await page.getByTestId('start-review').click();
+	await page.waitForURL(/\/reviews\/\d+$/);
+	await expect(page.getByTestId('review-tickets').getByRole('heading')).toHaveText(
+		api.total === 1 ? 'The ticket in this review' : `The ${api.total.toLocaleString('en-US')} tickets in this review`
+	);
+});
+
 test('bad parameters on /reviews/new get a 400 with the reason', async ({ page }) => {
 	const spike = await page.goto('/reviews/new?source=spike&category=billing&week_start=2026-10-14');
 	expect(spike?.status()).toBe(400);
@@ -143,6 +159,18 @@ test('a spike review: every step filled in, published, and resumed on its last s
 	await expect(actions.first().getByTestId('action-target')).toContainText(`target: Escalated tickets (count), category ${spike.category}`);
 	await expect(actions.nth(1)).toContainText('Write a KB article on SSO login failures');
 	await expect(actions.nth(1).getByTestId('action-target')).toHaveCount(0);
+
+	// A third one, deleted again once confirmed.
+	const third = page.getByTestId('action-form');
+	await third.getByLabel('What will be done?').fill('Remind everyone about certificate rotations');
+	await third.getByLabel('Type').selectOption('training');
+	await third.getByLabel('Owner').fill('Team leads');
+	await third.getByLabel('Due date').fill('2030-02-01');
+	await page.getByTestId('add-action').click();
+	await expect(actions).toHaveCount(3);
+	page.once('dialog', (d) => void d.accept());
+	await actions.nth(2).getByRole('button', { name: 'Delete the action item Remind everyone about certificate rotations' }).click();
+	await expect(actions).toHaveCount(2);
 	await screenshots(page, 'review-step-4');
 	await page.getByTestId('continue').click();
 
@@ -232,6 +260,9 @@ test('without JavaScript the forms still save, and a stale save still shows both
 	await expect(page.locator('#finding-title')).toHaveValue('A second one without JavaScript');
 	await page.getByTestId('add-finding').click();
 	await expect(page.getByTestId('findings')).toContainText('A second one without JavaScript');
+	await page.getByRole('button', { name: 'Delete the finding Found without JavaScript' }).click();
+	await expect(page.getByTestId('findings').locator('li')).toHaveCount(2);
+	await expect(page.getByTestId('findings')).not.toContainText('Found without JavaScript');
 	await context.close();
 	await scripted.close();
 });

@@ -15,10 +15,17 @@ export class SaveQueue {
 	#queued: { form: HTMLFormElement; submitter: HTMLElement | null } | null = null;
 	#pending = new Map<HTMLFormElement, ReturnType<typeof setTimeout>>();
 
-	/** For use:enhance; `onSaved` runs after a save went through (the "add" forms start afresh). */
+	/**
+	 * For use:enhance; `onSaved` runs after a save went through (the "add" forms start afresh);
+	 * `confirm` asks first (deleting; without JavaScript the audit log keeps what was deleted).
+	 */
 	enhance =
-		(opts: { onSaved?: () => void } = {}): SubmitFunction =>
+		(opts: { onSaved?: () => void; confirm?: string } = {}): SubmitFunction =>
 		({ cancel, formElement, submitter }) => {
+			if (opts.confirm && !window.confirm(opts.confirm)) {
+				cancel();
+				return;
+			}
 			clearTimeout(this.#pending.get(formElement));
 			this.#pending.delete(formElement);
 			if (this.saving) {
