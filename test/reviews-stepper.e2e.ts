@@ -63,6 +63,10 @@ test('bad parameters on /reviews/new get a 400 with the reason', async ({ page }
 	const source = await page.goto('/reviews/new?source=everything');
 	expect(source?.status()).toBe(400);
 	await expect(page.locator('main')).toContainText('source must be one of ticket, tickets, spike, range');
+	await expect(page.getByRole('link', { name: 'Pick a period and filters instead' })).toHaveAttribute('href', '/reviews/new');
+	const review = await page.goto('/reviews/999999');
+	expect(review?.status()).toBe(404);
+	await expect(page.getByTestId('review-error')).toContainText('There is no review 999999');
 });
 
 test('a spike review: every step filled in, published, and resumed on its last step', async ({ page }) => {

@@ -233,8 +233,15 @@ export function scopeWords(scope: ReviewScope, ticketIds: string[]): { text: str
 		}
 		case 'tickets': {
 			const drill = scope.drill ?? ESCALATED;
-			const parsed = parseDrillParams({ ...drill, from: scope.from, to: scope.to });
-			return { text: `${describeDrill(parsed.drill, period)}${within ? ` (${within})` : ''}`, ticketsHref: ticketsHref(scope.from, scope.to, scope.filters, drill) };
+			const href = ticketsHref(scope.from, scope.to, scope.filters, drill);
+			try {
+				const parsed = parseDrillParams({ ...drill, from: scope.from, to: scope.to });
+				return { text: `${describeDrill(parsed.drill, period)}${within ? ` (${within})` : ''}`, ticketsHref: href };
+			} catch (err) {
+				// A scope saved by an older or other client: still say what it is.
+				if (!(err instanceof KpiParamsError)) throw err;
+				return { text: `Tickets of a drill-down list, ${period}${within ? ` (${within})` : ''}`, ticketsHref: href };
+			}
 		}
 		case 'range':
 			return { text: `Tickets escalated ${period}${within ? ` (${within})` : ''}`, ticketsHref: ticketsHref(scope.from, scope.to, scope.filters, ESCALATED) };
