@@ -4,6 +4,7 @@
 // field errors, and on a stale version both versions, so nothing typed is lost.
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { version as Version } from '$lib/reviews/schema';
 import { agentNames } from '$lib/server/agents';
 import {
 	addAction,
@@ -36,7 +37,7 @@ function reviewId(raw: string): number {
 	return id;
 }
 
-async function load1(id: number): Promise<Review> {
+async function reviewOr404(id: number): Promise<Review> {
 	try {
 		return await getReview(id);
 	} catch (err) {
@@ -47,7 +48,7 @@ async function load1(id: number): Promise<Review> {
 
 export const load: PageServerLoad = async ({ params, url }) => {
 	const id = reviewId(params.id);
-	const review = await load1(id);
+	const review = await reviewOr404(id);
 	const asked = url.searchParams.get('step');
 	// Without ?step the review resumes at the furthest step saved.
 	const step = asked && /^[1-5]$/.test(asked) ? Number(asked) : Math.min(Math.max(review.step, 1), 5);
@@ -108,12 +109,12 @@ export const actions: Actions = {
 	addMoment: action('addMoment', (id, f, version) =>
 		addMoment(id, { version, occurred_at: utc(one(f, 'occurred_at')), kind: one(f, 'kind'), note: one(f, 'note'), ticket_id: optional(f, 'ticket_id') })
 	),
-	deleteMoment: action('deleteMoment', (id, f, version) => deleteMoment(id, itemId(f, 'moment_id')!, z.coerce.number().int().min(1).parse(version))),
+	deleteMoment: action('deleteMoment', (id, f, version) => deleteMoment(id, itemId(f, 'moment_id')!, Version.parse(version))),
 	analysis: action('analysis', (id, f, version) => saveAnalysis(id, analysisInput(f, version))),
 	addFinding: action('addFinding', (id, f, version) => addFinding(id, { version, title: one(f, 'title'), detail: one(f, 'detail') })),
-	deleteFinding: action('deleteFinding', (id, f, version) => deleteFinding(id, itemId(f, 'finding_id')!, z.coerce.number().int().min(1).parse(version))),
+	deleteFinding: action('deleteFinding', (id, f, version) => deleteFinding(id, itemId(f, 'finding_id')!, Version.parse(version))),
 	addAction: action('addAction', (id, f, version) => addAction(id, actionInput(f, version))),
 	updateAction: action('updateAction', (id, f, version) => updateAction(id, itemId(f, 'action_id')!, actionInput(f, version))),
-	deleteAction: action('deleteAction', (id, f, version) => deleteAction(id, itemId(f, 'action_id')!, z.coerce.number().int().min(1).parse(version))),
+	deleteAction: action('deleteAction', (id, f, version) => deleteAction(id, itemId(f, 'action_id')!, Version.parse(version))),
 	status: action('status', (id, f, version) => saveReviewStatus(id, { version, checklist: f.checklist ?? [], signed_off_by: one(f, 'signed_off_by'), status: one(f, 'status') }))
 };
