@@ -308,7 +308,8 @@ const EMPTY_ANALYSIS: RootCauseAnalysis = {
 	got_lucky: ''
 };
 
-function defaultTitle(scope: ReviewScope, ids: string[]): string {
+/** The title a review gets when none is given (the /reviews/new page offers it to edit). */
+export function defaultTitle(scope: ReviewScope, ids: string[]): string {
 	if (scope.spike) return `Spike in ${scope.spike.category} escalations, week of ${scope.spike.week_start}`;
 	if (scope.source === 'ticket' && ids.length === 1) return `Escalation of ticket ${ids[0]}`;
 	const filters = Object.entries(scope.filters).map(([k, v]) => `${k} ${v}`).join(', ');
