@@ -87,7 +87,8 @@ describe('startReview()', () => {
 		withDb(async (db, dir) => {
 			await importCsv(db, dir, TICKETS, EVENTS);
 			const id = await startReview({ scope: { ...scope, source: 'ticket', filters: {} }, ticketIds: ['B'] }, db);
-			await addMoment(id, { version: '1', occurred_at: '2026-03-03T11:00:00Z', kind: 'diagnosis', note: 'Tier 2 saw the billing sync lag' }, db);
+			// Written without seconds and without an offset: local time in HANDOFF_TZ (UTC here).
+			await addMoment(id, { version: '1', occurred_at: '2026-03-03T11:00', kind: 'diagnosis', note: 'Tier 2 saw the billing sync lag' }, db);
 			const t = await reviewTimeline(id, 1000, db);
 			expect(t.map((e) => `${e.occurred_at.slice(5, 16)} ${e.type}`)).toEqual([
 				'03-03T09:00 created',

@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { query, withConnection } from './db.ts';
 import { ensureFacts } from './facts.ts';
-import { kpiTickets, loadSlaTargets, parseDrillParams, parseKpiParams } from './kpis.ts';
+import { kpiTickets, loadSlaTargets, parseDrillParams, parseKpiParams, timeZone } from './kpis.ts';
 import { runQuery, runScript } from './queries.ts';
 import {
 	ActionForm,
@@ -460,7 +460,11 @@ export async function saveSummary(id: number, input: FormInput, db?: string): Pr
 }
 
 export async function addMoment(id: number, input: FormInput, db?: string): Promise<number> {
-	const { version, ...m } = MomentForm.parse(input);
+	const { version, ...parsed } = MomentForm.parse(input);
+	// A time without an offset is local time in HANDOFF_TZ, as everywhere else; stored as UTC.
+	const at = DateTime.fromISO(parsed.occurred_at, { zone: timeZone() });
+	if (!at.isValid) throw new z.ZodError([{ code: 'custom', path: ['occurred_at'], message: 'is not a real date and time', input: parsed.occurred_at }]);
+	const m = { ...parsed, occurred_at: at.toUTC().toISO()! };
 	return mutate(id, version, 2, m, async (conn) => {
 		const [{ id: mid }] = await query<{ id: number }>(
 			conn,
