@@ -2,6 +2,7 @@
 // from a category spike, filling in every step, the blameless check while typing (never
 // blocking a save), publishing, resuming on the furthest step, and a save from a stale page
 // answered with both versions. Other e2e files create reviews too: nothing here counts them.
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { open, screenshots } from './e2e-helpers';
 
@@ -69,14 +70,21 @@ test('bad parameters on /reviews/new get a 400 with the reason', async ({ page }
 	await expect(page.getByTestId('review-error')).toContainText('There is no review 999999');
 });
 
-test('a spike review: every step filled in, published, and resumed on its last step', async ({ page }) => {
+test('from a spike on the trends page to a published review: every step, Markdown, and an action done on /actions and the trend chart', async ({ page }) => {
 	test.setTimeout(120_000);
 	const res = await page.request.get('/api/escalations?from=2020-01-06&to=2030-01-07');
 	const spikes = ((await res.json()) as { spikes: { category: string; week_start: string; escalations: number }[] }).spikes;
 	expect(spikes.length).toBeGreaterThan(0);
 	const spike = [...spikes].sort((a, b) => b.escalations - a.escalations)[0];
 
-	await open(page, `/reviews/new?source=spike&category=${encodeURIComponent(spike.category)}&week_start=${spike.week_start}`);
+	// From the spike as the trends page lists it, for the week it happened.
+	const weekEnd = new Date(Date.parse(`${spike.week_start}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+	await open(page, `/trends?from=${spike.week_start}&to=${weekEnd}`);
+	const listed = page.getByTestId('spikes');
+	if ((await listed.getAttribute('open')) === null) await listed.locator('summary').click();
+	await listed.getByRole('listitem').filter({ hasText: spike.category }).getByRole('link', { name: 'start a review' }).first().click();
+	await page.waitForURL(/\/reviews\/new\?source=spike/);
+	await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 	await expect(page.getByTestId('review-scope')).toContainText(`The spike of ${spike.category} escalations`);
 	const count = Number((await page.getByTestId('scope-count').locator('strong').textContent())!.replace(/,/g, ''));
 	expect(count).toBeGreaterThan(0);
@@ -203,6 +211,33 @@ test('a spike review: every step filled in, published, and resumed on its last s
 	await open(page, `${reviewUrl}?step=1`);
 	await expect(page.getByLabel('Summary: what happened?')).toHaveValue(/called it human error/);
 	await expect(page.locator('#f-summary-flags')).toContainText('human error');
+
+	// The published review exports as Markdown, with its action items.
+	const download = page.waitForEvent('download');
+	await page.getByRole('link', { name: 'Markdown' }).click();
+	const md = fs.readFileSync(await (await download).path(), 'utf8');
+	expect(md.split('\n')[0]).toMatch(/^# Spike in /);
+	expect(md).toContain('Read the SSO certificate from the provider metadata');
+	expect(md).toContain('Write a KB article on SSO login failures');
+
+	// The action with a target metric is marked done on /actions, which then shows it done
+	// with its impact, and the trends page marks the day it was done.
+	const reviewId = new URL(reviewUrl).pathname.split('/').pop();
+	const target = 'Read the SSO certificate from the provider metadata';
+	await open(page, `/actions?review=${reviewId}`);
+	const row = page.getByTestId('action-row').filter({ hasText: target });
+	await row.getByTestId('mark-done').click();
+	await expect(row.getByTestId('action-status')).toHaveText('Done');
+	await expect(row.getByTestId('impact-cell')).not.toHaveText('–');
+	const monday = new Date();
+	monday.setUTCDate(monday.getUTCDate() + ((8 - monday.getUTCDay()) % 7 || 7)); // the next Monday
+	const to = monday.toISOString().slice(0, 10);
+	const from = new Date(monday.getTime() - 26 * 7 * 86_400_000).toISOString().slice(0, 10);
+	await open(page, `/trends?from=${from}&to=${to}`);
+	const rate = page.getByTestId('trend-rate');
+	await expect(rate).toContainText('green: review actions marked done');
+	await expect(rate.locator('svg title').filter({ hasText: `Action done: ${target}` }).first()).toBeAttached();
+	await screenshots(page, 'trends-with-action');
 });
 
 test('a save from a page showing an older version gets both versions and keeps the input', async ({ browser }) => {

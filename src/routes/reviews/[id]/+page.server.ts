@@ -6,6 +6,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { version as Version } from '$lib/reviews/schema';
 import { agentNames } from '$lib/server/agents';
+import { actionImpacts, reviewRecurrence } from '$lib/server/impact';
 import {
 	addAction,
 	addFinding,
@@ -53,7 +54,12 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	// Without ?step the review resumes at the furthest step saved.
 	const step = asked && /^[1-5]$/.test(asked) ? Number(asked) : Math.min(Math.max(review.step, 1), 5);
 	const [names, timeline] = await Promise.all([agentNames(), step === 2 ? reviewTimeline(id, TIMELINE_LIMIT) : Promise.resolve(null)]);
-	return { review, step, names, timeline, timelineLimit: TIMELINE_LIMIT, scope: scopeWords(review.scope, review.ticket_ids) };
+	// Closing the loop, on the last two steps: done actions against their target metric, and
+	// for a published review the escalations that came back since.
+	const late = step >= 4;
+	const impacts = late ? [...(await actionImpacts(review.actions)).values()] : [];
+	const recurrence = late ? await reviewRecurrence(id) : null;
+	return { review, step, names, timeline, timelineLimit: TIMELINE_LIMIT, scope: scopeWords(review.scope, review.ticket_ids), impacts, recurrence };
 };
 
 // ---- the actions ----------------------------------------------------------------------------
