@@ -31,6 +31,16 @@ export interface ImportRequest {
 	timeZone?: string;
 	db?: string;
 	onProgress?: (p: ImportProgress) => void;
+	/**
+	 * For files an adapter wrote from a helpdesk export: the export line of each line of the
+	 * canonical file, so rejects name the line of the user's own file.
+	 */
+	ticketsLines?: ArrayLike<number>;
+	eventsLines?: ArrayLike<number>;
+	/** What the files are, for the history: 'canonical' unless an adapter wrote them. */
+	format?: string;
+	/** Runs inside the import's transaction, after the merge and before the commit. */
+	beforeCommit?: (conn: DuckDBConnection, importId: number) => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -370,6 +380,25 @@ interface MergeInput {
 }
 
 
+/** Rewrites the lines of this import's issues from canonical-file lines to export lines. */
+async function mapIssueLines(conn: DuckDBConnection, req: ImportRequest) {
+	await conn.run('CREATE OR REPLACE TEMP TABLE line_map (kind VARCHAR, canonical INTEGER, export INTEGER)');
+	const a = await conn.createAppender('line_map', 'main', 'temp');
+	for (const [kind, map] of [['tickets', req.ticketsLines], ['events', req.eventsLines]] as const) {
+		if (!map) continue;
+		for (let i = 0; i < map.length; i++) {
+			if (map[i] === undefined) continue;
+			a.appendVarchar(kind);
+			a.appendInteger(i);
+			a.appendInteger(map[i]);
+			a.endRow();
+		}
+	}
+	a.closeSync();
+	await conn.run(`UPDATE stage_issues SET line = m.export FROM line_map m WHERE stage_issues.kind = m.kind AND stage_issues.line = m.canonical`);
+	await conn.run('DROP TABLE line_map');
+}
+
 async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSummary> {
 	const id = await count(conn, 'SELECT coalesce(max(id), 0) + 1 FROM imports');
 	const tf = m.ticketsLabel;
@@ -525,6 +554,8 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		Object.assign(eventCounts, await changeCounts(conn, 'new_events', 'event_changes'));
 	}
 
+	// Staged lines are the canonical files' (they order ties); reports name the export's.
+	if (m.req.ticketsLines || m.req.eventsLines) await mapIssueLines(conn, m.req);
 	const rejectedEvents = m.events
 		? await count(conn, `SELECT count(DISTINCT line) FROM stage_issues WHERE severity = 'error' AND kind = 'events'`)
 		: 0;
@@ -536,11 +567,12 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	);
 	const status = m.rejectedTickets + rejectedEvents > 0 ? 'committed_with_rejects' : 'committed';
 	await conn.run(
-		`INSERT INTO imports VALUES ($id, $source, 'canonical', $tfile, $tsha, $efile, $esha, $started, now(), $status,
+		`INSERT INTO imports VALUES ($id, $source, $format, $tfile, $tsha, $efile, $esha, $started, now(), $status,
 			$tread, $tins, $tupd, $tunch, $trej, $eread, $eins, $eupd, $eunch, $erej, $warnings)`,
 		{
 			id,
 			source: m.req.source,
+			format: m.req.format ?? 'canonical',
 			tfile: m.ticketsLabel,
 			tsha: m.tickets.sha256,
 			efile: m.eventsLabel,
@@ -560,6 +592,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			warnings
 		} as never
 	);
+	await m.req.beforeCommit?.(conn, id);
 	const firstIssues = await query<RowIssue>(
 		conn,
 		`SELECT severity, file, line, field, reason, record_id FROM stage_issues

@@ -158,5 +158,31 @@ CREATE TABLE audit_log (
 	detail VARCHAR NOT NULL           -- JSON: what was saved (and, for a conflict, the unsaved edit)
 );
 `
+	},
+	{
+		version: 4,
+		name: 'helpdesk exports: value mappings, kept raw exports, saved column mappings',
+		sql: `
+CREATE TABLE value_mappings (
+	kind VARCHAR NOT NULL,            -- group_tier, status, priority, csat
+	value VARCHAR NOT NULL,           -- as the export writes it
+	target VARCHAR NOT NULL,          -- a tier number, a canonical status, priority or CSAT score
+	updated_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (kind, value)
+);
+CREATE TABLE raw_exports (
+	sha256 VARCHAR PRIMARY KEY,       -- the file, kept under <database>.exports/<sha256>
+	adapter VARCHAR NOT NULL,         -- zendesk, freshdesk, jsm, servicenow, servicenow-audit, generic:<name>
+	file_name VARCHAR NOT NULL,
+	options VARCHAR NOT NULL,         -- JSON: date order and time zone it was read with
+	import_id INTEGER NOT NULL,       -- the import that last read it
+	imported_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE column_mappings (
+	name VARCHAR PRIMARY KEY,
+	spec VARCHAR NOT NULL,            -- JSON: which export column is which canonical field
+	updated_at TIMESTAMPTZ NOT NULL
+);
+`
 	}
 ];

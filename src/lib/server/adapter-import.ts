@@ -1,0 +1,204 @@
+// Importing a helpdesk export: pick its adapter (or take the one asked for), convert the
+// export's rows to canonical tickets and events with the value mappings of the database,
+// and run them through the same validated, atomic import as the canonical format, with
+// rejects reported against the export's own lines. The export itself is kept (under
+// <database>.exports/<sha256>), so a change of mapping can be applied to the KPIs by
+// converting the kept exports again, without asking anyone to import them again.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { query, withConnection, dbPath } from './db.ts';
+import { ImportFatalError, runImport, type ImportSource, type ImportSummary } from './import.ts';
+import { EVENT_FIELDS, TICKET_FIELDS } from '../import/canonical.ts';
+import { ADAPTERS, adapterById, detectAdapter } from '../import/adapters/index.ts';
+import { readExport, readExportHeader } from '../import/adapters/source.ts';
+import { EMPTY_MAPPINGS, type Adapter, type AdapterId, type ConvertNote, type MappingKind, type ValueMappings } from '../import/adapters/types.ts';
+
+export interface ExportImportRequest {
+	file: string;
+	/** The name shown in messages and history (uploads live under generated names). */
+	name?: string;
+	format?: AdapterId | null;
+	dateOrder?: 'dmy' | 'mdy' | null;
+	source: ImportSource;
+	timeZone?: string;
+	db?: string;
+	adapters?: Adapter[];
+}
+
+export interface ExportImportSummary extends ImportSummary {
+	adapter: AdapterId;
+	adapterLabel: string;
+	/** Groups that have no tier yet: they count as tier 1 until mapped. */
+	unmappedGroups: string[];
+	notes: ConvertNote[];
+}
+
+export const MAPPING_KINDS: MappingKind[] = ['group_tier', 'status', 'priority', 'csat'];
+
+export async function loadMappings(db?: string): Promise<ValueMappings> {
+	const rows = await withConnection((conn) => query<{ kind: MappingKind; value: string; target: string }>(conn, 'SELECT kind, value, target FROM value_mappings'), db);
+	const out: ValueMappings = structuredClone(EMPTY_MAPPINGS);
+	for (const r of rows) {
+		if (r.kind === 'group_tier') out.group_tier[r.value] = Number(r.target);
+		else if (MAPPING_KINDS.includes(r.kind)) out[r.kind][r.value] = r.target;
+	}
+	return out;
+}
+
+/** Sets (or with target null, removes) one value mapping. */
+export async function setMapping(kind: MappingKind, value: string, target: string | number | null, db?: string): Promise<void> {
+	if (!MAPPING_KINDS.includes(kind)) throw new Error(`unknown mapping kind ${kind}`);
+	if (kind === 'group_tier' && target !== null && !(Number.isInteger(Number(target)) && Number(target) >= 1 && Number(target) <= 9)) {
+		throw new Error(`a tier is a whole number from 1 to 9 (got ${target})`);
+	}
+	await withConnection(async (conn) => {
+		if (target === null) await conn.run('DELETE FROM value_mappings WHERE kind = $kind AND value = $value', { kind, value });
+		else
+			await conn.run(
+				`INSERT INTO value_mappings VALUES ($kind, $value, $target, now())
+				ON CONFLICT (kind, value) DO UPDATE SET target = excluded.target, updated_at = excluded.updated_at`,
+				{ kind, value, target: String(target) }
+			);
+	}, db);
+}
+
+/** Where kept exports live: beside the database file. */
+export function exportsDir(db?: string): string {
+	return `${dbPath(db)}.exports`;
+}
+
+/** RFC 4180 quoting only: the canonical files are data, not spreadsheets (no formula guard). */
+function cell(v: string | undefined): string {
+	const s = v ?? '';
+	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function sha256(file: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const h = crypto.createHash('sha256');
+		fs.createReadStream(file)
+			.on('data', (c) => h.update(c))
+			.on('end', () => resolve(h.digest('hex')))
+			.on('error', reject);
+	});
+}
+
+export function chooseAdapter(header: string[], label: string, format: string | null | undefined, adapters: Adapter[]): Adapter {
+	if (format) {
+		const a = adapterById(format, adapters);
+		if (!a) throw new ImportFatalError(label, `unknown format "${format}"; the formats are ${adapters.map((x) => x.id).join(', ')}`);
+		return a;
+	}
+	const d = detectAdapter(header, adapters);
+	if ('error' in d) throw new ImportFatalError(label, d.error);
+	return d.adapter;
+}
+
+/** Converts and imports one helpdesk export; on a fatal problem nothing is changed. */
+export async function importExport(req: ExportImportRequest): Promise<ExportImportSummary> {
+	const adapters = req.adapters ?? ADAPTERS;
+	const label = req.name ?? path.basename(req.file);
+	if (!fs.existsSync(req.file)) throw new ImportFatalError(label, 'does not exist');
+	const header = await readExportHeader(req.file);
+	if (!header.length) throw new ImportFatalError(label, 'is empty (no header row)');
+	const adapter = chooseAdapter(header, label, req.format, adapters);
+	const mappings = await loadMappings(req.db);
+	const timeZone = req.timeZone ?? process.env.HANDOFF_TZ ?? 'UTC';
+
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-export-'));
+	const ticketsFile = path.join(dir, 'tickets.csv');
+	const eventsFile = path.join(dir, 'events.csv');
+	// Line n of a canonical file came from line lines[n] of the export (line 1 is the header).
+	const ticketsLines: number[] = [0, 1];
+	const eventsLines: number[] = [0, 1];
+	const notes: ConvertNote[] = [];
+	const unmapped = new Set<string>();
+	try {
+		const tickets = fs.createWriteStream(ticketsFile);
+		const events = fs.createWriteStream(eventsFile);
+		const write = (s: fs.WriteStream, text: string) => (s.write(text) ? Promise.resolve() : new Promise<void>((r) => s.once('drain', () => r())));
+		await write(tickets, TICKET_FIELDS.join(',') + '\n');
+		await write(events, EVENT_FIELDS.join(',') + '\n');
+		const ctx = {
+			timeZone,
+			dateOrder: req.dateOrder ?? null,
+			mappings,
+			note: (n: ConvertNote) => void (notes.length < 1_000 && notes.push(n)),
+			unmappedGroup: (g: string) => void unmapped.add(g)
+		};
+		for await (const row of adapter.convert(readExport(req.file), ctx)) {
+			if (row.kind === 'ticket') {
+				ticketsLines.push(row.line);
+				await write(tickets, TICKET_FIELDS.map((f) => cell(row.record[f])).join(',') + '\n');
+			} else {
+				eventsLines.push(row.line);
+				await write(events, EVENT_FIELDS.map((f) => cell(row.record[f])).join(',') + '\n');
+			}
+		}
+		await Promise.all([tickets, events].map((s) => new Promise<void>((r, j) => s.end((err?: Error | null) => (err ? j(err) : r())))));
+
+		const sha = await sha256(req.file);
+		const keep = path.join(exportsDir(req.db), sha);
+		const summary = await runImport({
+			ticketsFile,
+			eventsFile: eventsLines.length > 2 ? eventsFile : undefined,
+			ticketsName: label,
+			eventsName: `${label} (events)`,
+			source: req.source,
+			timeZone,
+			db: req.db,
+			format: adapter.id,
+			ticketsLines,
+			eventsLines,
+			beforeCommit: async (conn, importId) => {
+				await conn.run(
+					`INSERT INTO raw_exports VALUES ($sha, $adapter, $name, $options, $id, now())
+					ON CONFLICT (sha256) DO UPDATE SET adapter = excluded.adapter, file_name = excluded.file_name,
+						options = excluded.options, import_id = excluded.import_id, imported_at = excluded.imported_at`,
+					{ sha, adapter: adapter.id, name: label, options: JSON.stringify({ dateOrder: req.dateOrder ?? null, timeZone }), id: importId }
+				);
+			}
+		});
+		// Kept after the commit: a crash in between leaves a file nobody points to, never the reverse.
+		if (!fs.existsSync(keep)) {
+			fs.mkdirSync(path.dirname(keep), { recursive: true });
+			fs.copyFileSync(req.file, `${keep}.part`);
+			fs.renameSync(`${keep}.part`, keep);
+		}
+		const known = new Set(Object.keys(mappings.group_tier));
+		return { ...summary, adapter: adapter.id, adapterLabel: adapter.label, unmappedGroups: [...unmapped].filter((g) => !known.has(g)).sort(), notes };
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export interface KeptExport {
+	sha256: string;
+	adapter: string;
+	file_name: string;
+	options: { dateOrder: 'dmy' | 'mdy' | null; timeZone: string };
+}
+
+export async function keptExports(db?: string): Promise<KeptExport[]> {
+	const rows = await withConnection((conn) => query<Record<string, string>>(conn, 'SELECT sha256, adapter, file_name, options FROM raw_exports ORDER BY imported_at'), db);
+	return rows.map((r) => ({ sha256: r.sha256, adapter: r.adapter, file_name: r.file_name, options: JSON.parse(r.options) }));
+}
+
+/**
+ * Applies the current value mappings to everything imported from helpdesk exports: each kept
+ * export is converted again and imported (the event ids do not depend on the mapping, so
+ * events change in place), and the KPIs follow.
+ */
+export async function reapplyMappings(db?: string, adapters: Adapter[] = ADAPTERS): Promise<ExportImportSummary[]> {
+	const out: ExportImportSummary[] = [];
+	for (const k of await keptExports(db)) {
+		const file = path.join(exportsDir(db), k.sha256);
+		if (!fs.existsSync(file)) throw new ImportFatalError(k.file_name, `was imported before but its kept copy ${file} is missing`);
+		out.push(
+			await importExport({ file, name: k.file_name, format: k.adapter as AdapterId, dateOrder: k.options.dateOrder, timeZone: k.options.timeZone, source: 'cli', db, adapters })
+		);
+	}
+	return out;
+}
