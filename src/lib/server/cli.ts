@@ -14,15 +14,28 @@ import { findRunningServer, importThroughServer, removeServerInfo, writeServerIn
 import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
+import { importExport, loadMappings, MAPPING_KINDS, reapplyMappings, setMapping } from './adapter-import.ts';
+import type { AdapterId, MappingKind } from '../import/adapters/types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const COMMAND_HELP = {
-	import: `  handoff import --tickets FILE [--events FILE] [--format canonical] [--db PATH] [--json] [--progress]
-      Load a tickets export and, optionally, its events (CSV, JSON array or NDJSON).
+	import: `  handoff import --tickets FILE [--events FILE] [--db PATH] [--json] [--progress]
+  handoff import --export FILE [--format F] [--date-order dmy|mdy] [--db PATH] [--json]
+      Load a tickets file and, optionally, its events (CSV, JSON array or NDJSON, in
+      Handoff's format), or a helpdesk's own export (--export): the format (zendesk,
+      freshdesk, jsm, servicenow, servicenow-audit) is detected from its header unless
+      --format names it. Groups without a tier are listed; set them with 'handoff map'.
       Progress (rows, rows/s) shows on a terminal, or on stderr anywhere with --progress.
       Exits 0 when the import committed (rejected rows are listed, not fatal), 1 on a fatal
       problem (nothing is changed then). Sends the files to the server if one is running.`,
+	map: `  handoff map [list] [--db PATH] [--json]
+  handoff map set KIND VALUE TARGET [--db PATH]     KIND: group_tier, status, priority, csat
+  handoff map unset KIND VALUE [--db PATH]
+  handoff map apply [--db PATH]
+      The value mappings for helpdesk exports, e.g. 'handoff map set group_tier "Group 56" 2'.
+      'apply' converts the kept exports again with the current mappings, so the KPIs follow
+      without importing anything again.`,
 	demo: `  handoff demo [--tickets N] [--seed S] [--db PATH] [--json]
       Generate about 20 weeks of realistic demo data (default ${DEMO_DEFAULT_TICKETS} tickets) and import it.`,
 	kpis: `  handoff kpis --from YYYY-MM-DD --to YYYY-MM-DD [--team T] [--channel C] [--priority P] [--category C]
@@ -120,15 +133,18 @@ async function cmdImport(args: string[]): Promise<number> {
 		options: {
 			tickets: { type: 'string' },
 			events: { type: 'string' },
-			format: { type: 'string', default: 'canonical' },
+			export: { type: 'string' },
+			format: { type: 'string' },
+			'date-order': { type: 'string' },
 			db: { type: 'string' },
 			json: { type: 'boolean', default: false },
 			progress: { type: 'boolean', default: false }
 		}
 	});
-	if (!values.tickets) throw new UsageError('import needs --tickets FILE');
-	if (values.format !== 'canonical') {
-		throw new UsageError(`--format ${values.format} is not supported yet; the canonical format is (see the README)`);
+	if (values.export) return cmdImportExport(values.export, values.format, values['date-order'], values.db, values.json);
+	if (!values.tickets) throw new UsageError('import needs --tickets FILE, or --export FILE for a helpdesk export');
+	if (values.format && values.format !== 'canonical') {
+		throw new UsageError(`--format ${values.format} is for helpdesk exports: use --export FILE --format ${values.format}`);
 	}
 	const db = dbPath(values.db);
 	const progress = progressPrinter(values.progress || (!values.json && process.stderr.isTTY === true));
@@ -143,6 +159,68 @@ async function cmdImport(args: string[]): Promise<number> {
 	if (values.json) console.log(JSON.stringify(summary, null, 2));
 	else printSummary(summary, [values.tickets, values.events].filter(Boolean).map((f) => path.basename(f!)).join(' and '));
 	return 0;
+}
+
+async function cmdImportExport(file: string, format: string | undefined, dateOrder: string | undefined, dbArg: string | undefined, json: boolean): Promise<number> {
+	if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') throw new UsageError('--date-order must be dmy (day first) or mdy (month first)');
+	const db = dbPath(dbArg);
+	const server = await findRunningServer(db);
+	if (server) throw new UsageError(`${db} is served at ${server.url}: stop the server to import a helpdesk export from the command line`);
+	try {
+		const s = await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db });
+		if (json) console.log(JSON.stringify(s, null, 2));
+		else {
+			console.log(`Read as: ${s.adapterLabel}`);
+			printSummary(s, path.basename(file));
+			if (s.unmappedGroups.length) {
+				console.log(`\n${s.unmappedGroups.length} groups have no tier yet (they count as tier 1): ${s.unmappedGroups.join(', ')}`);
+				console.log(`Set one with: handoff map set group_tier "${s.unmappedGroups[0]}" 2, then: handoff map apply`);
+			}
+			for (const n of s.notes.slice(0, 10)) console.log(`note: line ${n.line}, ${n.field}: ${n.message}`);
+		}
+		return 0;
+	} finally {
+		await closeInstance(db);
+	}
+}
+
+async function cmdMap(args: string[]): Promise<number> {
+	const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } } });
+	const db = dbPath(values.db);
+	const [action = 'list', kind, value, target] = positionals;
+	if (await findRunningServer(db)) throw new UsageError(`${db} is in use by a running server: stop it to change mappings from the command line`);
+	const kinds = MAPPING_KINDS as string[];
+	try {
+		if (action === 'list') {
+			const m = await loadMappings(db);
+			if (values.json) console.log(JSON.stringify(m, null, 2));
+			else for (const k of MAPPING_KINDS) for (const [v, t] of Object.entries(m[k])) console.log(`${k}\t${v}\t${t}`);
+			return 0;
+		}
+		if (action === 'set' || action === 'unset') {
+			if (!kind || !kinds.includes(kind)) throw new UsageError(`map ${action} needs a KIND: ${kinds.join(', ')}`);
+			if (value === undefined || (action === 'set' && target === undefined)) throw new UsageError(`map ${action} needs a VALUE${action === 'set' ? ' and a TARGET' : ''}`);
+			try {
+				await setMapping(kind as MappingKind, value, action === 'set' ? target : null, db);
+			} catch (err) {
+				throw new UsageError((err as Error).message);
+			}
+			console.log(action === 'set' ? `${kind} "${value}" -> ${target}. Run 'handoff map apply' to update the KPIs.` : `${kind} "${value}" removed.`);
+			return 0;
+		}
+		if (action === 'apply') {
+			const done = await reapplyMappings(db);
+			for (const s of done) {
+				console.log(`${s.adapterLabel}: ${fmt(s.tickets.updated)} tickets and ${fmt(s.events.inserted + s.events.updated)} events changed` +
+					(s.unmappedGroups.length ? `; still without a tier: ${s.unmappedGroups.join(', ')}` : ''));
+			}
+			if (!done.length) console.log('No helpdesk exports have been imported yet.');
+			return 0;
+		}
+		throw new UsageError(`unknown map action "${action}" (list, set, unset, apply)`);
+	} finally {
+		await closeInstance(db);
+	}
 }
 
 async function cmdDemo(args: string[]): Promise<number> {
@@ -364,6 +442,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await cmdImport(rest);
 			case 'demo':
 				return await cmdDemo(rest);
+			case 'map':
+				return await cmdMap(rest);
 			case 'kpis':
 				return await cmdKpis(rest);
 			case 'serve':
