@@ -202,3 +202,28 @@ export async function reapplyMappings(db?: string, adapters: Adapter[] = ADAPTER
 	}
 	return out;
 }
+
+export interface GroupSeen {
+	group: string;
+	tickets: number;
+	tier: number | null;
+}
+
+/** Every group in the data (a ticket's current group, or an event's), with its tier if mapped. */
+export async function groupsSeen(db?: string): Promise<GroupSeen[]> {
+	const rows = await withConnection(
+		(conn) =>
+			query<{ grp: string; tickets: number; tier: string | null }>(
+				conn,
+				`WITH seen AS (
+					SELECT team AS grp, ticket_id FROM tickets WHERE team IS NOT NULL
+					UNION SELECT team, ticket_id FROM events WHERE team IS NOT NULL
+				)
+				SELECT s.grp, count(DISTINCT s.ticket_id)::INTEGER AS tickets, any_value(m.target) AS tier
+				FROM seen s LEFT JOIN value_mappings m ON m.kind = 'group_tier' AND m.value = s.grp
+				GROUP BY s.grp ORDER BY s.grp`
+			),
+		db
+	);
+	return rows.map((r) => ({ group: r.grp, tickets: Number(r.tickets), tier: r.tier === null ? null : Number(r.tier) }));
+}
