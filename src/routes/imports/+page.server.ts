@@ -3,6 +3,8 @@ import { serializeWrite } from '$lib/server/import-jobs';
 import { ImportFatalError, runImport } from '$lib/server/import';
 import { importHistory } from '$lib/server/status';
 import { maxUploadBytes, removeUpload, saveUpload, uploadFile, UploadError } from '$lib/server/uploads';
+import { z } from 'zod';
+import { importExport } from '$lib/server/adapter-import';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({
@@ -11,9 +13,43 @@ export const load: PageServerLoad = async () => ({
 	timeZone: process.env.HANDOFF_TZ ?? 'UTC'
 });
 
-// Without JavaScript the form posts here; with it, the page uploads by /api/uploads with progress.
+const ExportForm = z.object({
+	format: z.union([z.literal(''), z.enum(['zendesk', 'freshdesk', 'jsm', 'servicenow', 'servicenow-audit'])]),
+	date_order: z.union([z.literal(''), z.enum(['dmy', 'mdy'])])
+});
+
+// Without JavaScript the canonical form posts to `upload`; with it, the page uploads by
+// /api/uploads with progress. A helpdesk export always posts to `export`.
 export const actions: Actions = {
-	default: async ({ request }) => {
+	export: async ({ request }) => {
+		const form = await request.formData();
+		const file = form.get('export');
+		if (!(file instanceof File) || file.size === 0) return fail(400, { exportError: { file: null, problem: 'choose an export file' } });
+		const opts = ExportForm.safeParse({ format: form.get('format') ?? '', date_order: form.get('date_order') ?? '' });
+		if (!opts.success) return fail(400, { exportError: { file: file.name, problem: opts.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') } });
+		let saved: string | null = null;
+		try {
+			const up = await saveUpload(file.stream(), file.name, file.size);
+			saved = up.id;
+			const exportSummary = await serializeWrite(() =>
+				importExport({
+					file: uploadFile(up.id),
+					name: up.name,
+					format: opts.data.format || null,
+					dateOrder: opts.data.date_order || null,
+					source: 'upload'
+				})
+			);
+			return { exportSummary };
+		} catch (err) {
+			if (err instanceof ImportFatalError) return fail(400, { exportError: { file: err.file, problem: err.problem } });
+			if (err instanceof UploadError) return fail(err.status, { exportError: { file: null, problem: err.message } });
+			throw err;
+		} finally {
+			if (saved) removeUpload(saved);
+		}
+	},
+	upload: async ({ request }) => {
 		const form = await request.formData();
 		const tickets = form.get('tickets');
 		const events = form.get('events');

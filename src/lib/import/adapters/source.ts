@@ -5,17 +5,9 @@
 import fs from 'node:fs';
 import Papa from 'papaparse';
 import type { SourceRow } from './types.ts';
+import { uniqueHeader } from './header.ts';
 
-/** "Watchers", "Watchers" -> "Watchers", "Watchers (2)"; a BOM and surrounding spaces are dropped. */
-export function uniqueHeader(raw: string[]): string[] {
-	const seen = new Map<string, number>();
-	return raw.map((h, i) => {
-		const name = (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim();
-		const n = (seen.get(name) ?? 0) + 1;
-		seen.set(name, n);
-		return n === 1 ? name : `${name} (${n})`;
-	});
-}
+export { uniqueHeader };
 
 const newlines = (s: string) => {
 	let n = 0;
