@@ -45,7 +45,7 @@ test('uploading a tickets and an events file shows a preview, then the import su
 	await expect(preview.getByRole('row')).toHaveCount(4); // header + 3 rows
 	await expect(preview).toContainText('priority "asap" is not one of low, normal, high, urgent');
 
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	const summary = page.getByTestId('import-summary');
 	await expect(summary).toBeVisible({ timeout: 30_000 });
 	// 3 ticket rows, E2E-2 rejected (priority asap); 3 events, E2E-404 unknown: 1 rejected.
@@ -69,7 +69,7 @@ test('a file that cannot be imported is refused before upload with the reason', 
 	await open(page, '/imports');
 	await page.locator('input[name=tickets]').setInputFiles(events);
 	await expect(page.getByRole('alert')).toContainText('looks like an events file');
-	await expect(page.getByRole('button', { name: 'Import' })).toBeDisabled();
+	await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
 });
 
 test.describe('without JavaScript', () => {
@@ -80,7 +80,7 @@ test.describe('without JavaScript', () => {
 		fs.writeFileSync(noJs, 'ticket_id,created_at\nNOJS-1,2026-03-05T09:00:00Z\n');
 		await page.goto('/imports');
 		await page.locator('input[name=tickets]').setInputFiles(noJs);
-		await page.getByRole('button', { name: 'Import' }).click();
+		await page.getByRole('button', { name: 'Import', exact: true }).click();
 		const summary = page.getByTestId('import-summary');
 		await expect(summary).toBeVisible();
 		await expect(summary.getByRole('row', { name: /Tickets/ })).toContainText('1');
