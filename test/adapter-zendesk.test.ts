@@ -6,6 +6,7 @@ import { eventSchema, fieldErrors, ticketSchema } from '../src/lib/import/canoni
 import { parseExportText } from '../src/lib/import/adapters/source.ts';
 import { EMPTY_MAPPINGS, streamOf, type ConvertContext, type ConvertedRow, type ConvertNote, type SourceRow, type ValueMappings } from '../src/lib/import/adapters/types.ts';
 import { zendeskAdapter } from '../src/lib/import/adapters/zendesk.ts';
+import { convertZendeskAudits, convertZendeskMetricEvents } from '../src/lib/import/adapters/zendesk-json.ts';
 import { freshdeskAdapter } from '../src/lib/import/adapters/freshdesk.ts';
 import { TimeZoneRules } from '../src/lib/import/timestamps.ts';
 
@@ -166,5 +167,69 @@ describe('zendeskAdapter.detect()', () => {
 	it('scores every other format below 0.6, and they score a Zendesk export below 0.6', () => {
 		for (const header of [freshdesk, servicenowAudit, servicenowList, jira]) expect(zendeskAdapter.detect(header)).toBeLessThan(0.6);
 		expect(freshdeskAdapter.detect(export_.header)).toBeLessThan(0.6);
+	});
+});
+
+describe('convertZendeskAudits()', () => {
+	const audits = JSON.parse(fs.readFileSync(new URL('./fixtures/adapters/zendesk-audits.json', import.meta.url), 'utf8'));
+	const groupNames = { '11': 'Support L1', '22': 'Tech L2' };
+	const mappings: ValueMappings = { ...EMPTY_MAPPINGS, group_tier: { 'Support L1': 1, 'Tech L2': 2, 'Tier 3': 3 } };
+
+	function run(m: ValueMappings = mappings) {
+		const c = context(m);
+		const result = convertZendeskAudits(audits, c.ctx, { groupNames });
+		if ('fatal' in result) throw new Error(result.fatal);
+		return { ...c, rows: result.rows };
+	}
+
+	it('turns group changes into tier changes, and solves and reopens into events, at the audit time', () => {
+		const { rows, notes, unmapped } = run();
+		expect(rows.map((r) => r.record)).toEqual([
+			// Created in a tier 1 group: a note under the id the CSV's routing guess has, to replace it.
+			{ ...blankEvent, event_id: '102:group', ticket_id: '102', occurred_at: '2026-02-26T09:00:00Z', type: 'note', actor: '9002', team: 'Support L1', note: 'created in Support L1' },
+			{ ...blankEvent, event_id: '102:audit:5002:5', ticket_id: '102', occurred_at: '2026-02-26T11:00:00Z', type: 'escalated', from_tier: '1', to_tier: '2', kind: 'functional', actor: '7001', team: 'Tech L2', note: 'Support L1 → Tech L2' },
+			{ ...blankEvent, event_id: '102:audit:5003:7', ticket_id: '102', occurred_at: '2026-02-27T17:30:00Z', type: 'resolved', actor: '7002' },
+			{ ...blankEvent, event_id: '102:audit:5004:8', ticket_id: '102', occurred_at: '2026-02-28T08:00:00Z', type: 'reopened', actor: '9002', note: 'solved → open' },
+			{ ...blankEvent, event_id: '102:audit:5004:9', ticket_id: '102', occurred_at: '2026-02-28T08:00:00Z', type: 'de_escalated', from_tier: '2', to_tier: '1', actor: '9002', team: 'Support L1', note: 'Tech L2 → Support L1' },
+			// Group 33 has no name and no tier: tier 1, so a sideways hand-off, and reported.
+			{ ...blankEvent, event_id: '102:audit:5004:10', ticket_id: '102', occurred_at: '2026-02-28T08:00:00Z', type: 'reassigned', actor: '9002', team: '33', note: 'Support L1 → 33' },
+			{ ...blankEvent, event_id: '101:group', ticket_id: '101', occurred_at: '2026-02-25T08:00:00Z', type: 'note', actor: '9001', team: 'Support L1', note: 'created in Support L1' }
+		]);
+		expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 4, 4, 5]);
+		expect(unmapped).toEqual(['33']);
+		expect(notes.map((n) => [n.line, n.field])).toEqual([[6, 'audit']]);
+		expect(rejects(rows)).toEqual([]);
+	});
+
+	it('follows the mapping for tiers but not for ids', () => {
+		const a = run().rows.map((r) => r.record);
+		const b = run({ ...EMPTY_MAPPINGS, group_tier: { 'Support L1': 2, 'Tech L2': 3, '33': 3 } }).rows.map((r) => r.record);
+		expect(b.map((e) => e.event_id)).toEqual(a.map((e) => e.event_id));
+		expect(b.map((e) => e.type)).toEqual(['escalated', 'escalated', 'resolved', 'reopened', 'de_escalated', 'escalated', 'escalated']);
+		expect(b[0]).toMatchObject({ from_tier: '1', to_tier: '2', note: 'routed to Support L1' });
+	});
+
+	it('says plainly when the file is not audits', () => {
+		expect(convertZendeskAudits({ tickets: [] }, context().ctx)).toEqual({ fatal: expect.stringMatching(/^not Zendesk ticket audits/) });
+	});
+});
+
+describe('convertZendeskMetricEvents()', () => {
+	const metrics = JSON.parse(fs.readFileSync(new URL('./fixtures/adapters/zendesk-metric-events.json', import.meta.url), 'utf8'));
+
+	it('makes an sla_breached event of each breach still standing, and notes unreadable times', () => {
+		const { ctx, notes } = context();
+		const result = convertZendeskMetricEvents(metrics, ctx);
+		if ('fatal' in result) throw new Error(result.fatal);
+		expect(result.rows.map((r) => [r.line, r.record])).toEqual([
+			[2, { ...blankEvent, event_id: '102:metric:802', ticket_id: '102', occurred_at: '2026-02-26T10:00:00Z', type: 'sla_breached', note: 'reply_time SLA breached' }],
+			[4, { ...blankEvent, event_id: '102:metric:804', ticket_id: '102', occurred_at: '2026-02-27T11:00:00Z', type: 'sla_breached', note: 'group_ownership_time SLA breached' }]
+		]);
+		expect(notes.map((n) => [n.line, n.field])).toEqual([[5, 'time']]);
+		expect(rejects(result.rows)).toEqual([]);
+	});
+
+	it('says plainly when the file is not metric events', () => {
+		expect(convertZendeskMetricEvents({ audits: [] }, context().ctx)).toMatchObject({ fatal: expect.stringMatching(/^not Zendesk ticket metric events/) });
 	});
 });
