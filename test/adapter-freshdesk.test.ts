@@ -129,8 +129,10 @@ describe('freshdeskAdapter.convert()', () => {
 
 	it('reads only a date as the first response ("Initial response time" as a duration is dropped)', async () => {
 		const rows = export_.rows.map((r) => (r.values['Ticket ID'] === '201' ? { ...r, values: { ...r.values, 'Initial response time': '00:20:00' } } : r));
-		const out = await convert(rows, context().ctx);
+		const { ctx, notes } = context();
+		const out = await convert(rows, ctx);
 		expect(tickets(out)[0].first_response_at).toBe('');
+		expect(notes[0]).toMatchObject({ line: 2, field: 'Initial response time' });
 		expect(events(out).some((e) => e.event_id === '201:first_reply')).toBe(false);
 	});
 });

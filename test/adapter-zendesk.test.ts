@@ -1,9 +1,10 @@
 // The Zendesk ticket CSV adapter on a small export built from the real column list (a Summation
 // column, the business-hours twins, two custom fields), checked record by record by hand.
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventSchema, fieldErrors, ticketSchema } from '../src/lib/import/canonical.ts';
-import { parseExportText } from '../src/lib/import/adapters/source.ts';
+import { parseExportText, readExport } from '../src/lib/import/adapters/source.ts';
 import { EMPTY_MAPPINGS, streamOf, type ConvertContext, type ConvertedRow, type ConvertNote, type SourceRow, type ValueMappings } from '../src/lib/import/adapters/types.ts';
 import { zendeskAdapter } from '../src/lib/import/adapters/zendesk.ts';
 import { convertZendeskAudits, convertZendeskMetricEvents } from '../src/lib/import/adapters/zendesk-json.ts';
@@ -72,6 +73,12 @@ describe('zendeskAdapter.convert()', () => {
 			{ ...blankEvent, event_id: '102:first_reply', ticket_id: '102', occurred_at: '2026-02-26T10:30:00Z', type: 'responded', team: 'Tech L2', note: 'first reply' },
 			{ ...blankEvent, event_id: '102:resolved', ticket_id: '102', occurred_at: '2026-02-27T18:30:00', type: 'resolved', actor: 'Kim Roy', team: 'Tech L2' }
 		]);
+	});
+
+	it('converts the export file streamed as it does the parsed text', async () => {
+		const streamed: ConvertedRow[] = [];
+		for await (const r of zendeskAdapter.convert(readExport(fileURLToPath(FIXTURE)), context().ctx)) streamed.push(r);
+		expect(streamed).toEqual(await convert(export_.rows, context().ctx));
 	});
 
 	it('tags every record with the line its row starts on (a quoted newline counts)', async () => {
@@ -143,6 +150,21 @@ describe('zendeskAdapter.convert()', () => {
 		expect(events(out).filter((e) => e.ticket_id === '102')).toEqual([]);
 	});
 
+	it('takes the category from a Category [list] field (not a Subcategory one), else the ticket type', async () => {
+		const header = 'Id,Created at,Ticket type,Subcategory [list],Ticket category [list],VIP [flag]';
+		const { rows } = parseExportText(`${header}\n7,2026-03-04 10:00,Incident,Invoices,Billing,true\n8,2026-03-04 11:00,Question,,,false\n`);
+		expect(tickets(await convert(rows, context().ctx)).map((t) => [t.category, t.vip])).toEqual([['Billing', 'true'], ['', 'false']]);
+		const plain = parseExportText('Id,Created at,Ticket type\n7,2026-03-04 10:00,Incident\n');
+		expect(tickets(await convert(plain.rows, context().ctx))[0].category).toBe('Incident');
+	});
+
+	it('makes no events for a ticket whose solve time is unreadable (the ticket is rejected for it)', async () => {
+		const rows = export_.rows.map((r) => (r.values.Id === '102' ? { ...r, values: { ...r.values, 'Solved at': 'Feb 27' } } : r));
+		const out = await convert(rows, context().ctx);
+		expect(rejects(out)).toEqual(['3:resolved_at']);
+		expect(events(out).filter((e) => e.ticket_id === '102')).toEqual([]);
+	});
+
 	it('reads numeric dates in the given order, and refuses to guess an ambiguous one', async () => {
 		const header = 'Id,Created at,Solved at,Status,Group,Ticket type';
 		const { rows } = parseExportText(`${header}\n7,3/4/2026 10:00,3/14/2026 10:00,Solved,,Incident\n`);
@@ -207,6 +229,12 @@ describe('convertZendeskAudits()', () => {
 		expect(b.map((e) => e.event_id)).toEqual(a.map((e) => e.event_id));
 		expect(b.map((e) => e.type)).toEqual(['escalated', 'escalated', 'resolved', 'reopened', 'de_escalated', 'escalated', 'escalated']);
 		expect(b[0]).toMatchObject({ from_tier: '1', to_tier: '2', note: 'routed to Support L1' });
+	});
+
+	it('replaces the routing guess also for a ticket created without a group', () => {
+		const { ctx } = context();
+		const result = convertZendeskAudits([{ id: 1, ticket_id: 7, created_at: '2026-03-01T10:00:00Z', events: [{ id: 2, type: 'Create', field_name: 'group_id', value: null }] }], ctx);
+		expect(result).toMatchObject({ rows: [{ line: 1, record: { event_id: '7:group', type: 'note', note: 'created without a group', team: '' } }] });
 	});
 
 	it('says plainly when the file is not audits', () => {

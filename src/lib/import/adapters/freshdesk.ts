@@ -65,6 +65,7 @@ async function* convertFreshdesk(rows: AsyncIterable<SourceRow>, ctx: ConvertCon
 	let firstReopened = 0;
 	let responseBreaches = 0;
 	let firstResponseBreach = 0;
+	let notedResponse = false;
 	for await (const row of rows) {
 		get ??= getter(Object.keys(row.values));
 		const v = (name: string) => get!(row.values, name);
@@ -79,6 +80,10 @@ async function* convertFreshdesk(rows: AsyncIterable<SourceRow>, ctx: ConvertCon
 		const unresolvedNow = UNRESOLVED.has(status.trim().toLowerCase());
 		const resolved = unresolvedNow ? '' : readDate(v(resolvedColumn), ctx.dateOrder);
 		if (unresolvedNow && !isMissing(v(resolvedColumn)) && reopened++ === 0) firstReopened = row.line;
+		if (firstResponse === null && !notedResponse) {
+			notedResponse = true;
+			ctx.note({ line: row.line, field: 'Initial response time', message: `"${v('Initial response time')}" is not a date: such tickets are imported without a first response time` });
+		}
 		const tags = splitTags(v('Tags'));
 		yield {
 			kind: 'ticket',
@@ -102,7 +107,7 @@ async function* convertFreshdesk(rows: AsyncIterable<SourceRow>, ctx: ConvertCon
 				description: v('Description')
 			})
 		};
-		if (id === '' || !created) continue;
+		if (id === '' || !created || resolved === null) continue;
 		const routed = routedEvent(id, group, created, ctx);
 		if (routed) yield { kind: 'event', line: row.line, record: routed };
 		if (firstResponse) {

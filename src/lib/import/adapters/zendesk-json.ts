@@ -59,7 +59,8 @@ function listOf(json: unknown, key: string): unknown[] | null {
  * de_escalated or reassigned by the tiers of its groups (with the CSV's tier rules: unmapped
  * groups are tier 1 and reported); the group a ticket was created in gives the event
  * `${ticket}:group`, the same id the CSV adapter uses for "routed to its final group", so it
- * replaces that guess when imported after it (as a note when the first group is tier 1). Status
+ * replaces that guess when imported after it (as a note when the first group is tier 1 or none;
+ * a ticket created before the audits begin keeps the guess, so give the whole history). Status
  * changes to solved are resolved events, from solved or closed back to open ones reopened events.
  * Ids come from the audit and audit event ids, never from the mapping. `line` is the audit's
  * 1-based position in the list.
@@ -92,13 +93,13 @@ export function convertZendeskAudits(json: unknown, ctx: ConvertContext, options
 			const before = text(e.data.previous_value);
 			const id = `${ticket}:audit:${audit.id}:${e.data.id ?? j}`;
 			const base = { ticket_id: ticket, occurred_at: at, actor };
-			if (field_name === 'group_id' && type === 'Create' && now !== '') {
-				const group = name(now);
+			if (field_name === 'group_id' && type === 'Create') {
+				const group = now === '' ? '' : name(now);
 				const tier = tierOf(group, ctx);
 				const record =
 					tier > 1
 						? eventRecord({ ...base, event_id: `${ticket}:group`, type: 'escalated', from_tier: '1', to_tier: String(tier), kind: 'functional', team: group, note: `routed to ${group}` })
-						: eventRecord({ ...base, event_id: `${ticket}:group`, type: 'note', team: group, note: `created in ${group}` });
+						: eventRecord({ ...base, event_id: `${ticket}:group`, type: 'note', team: group, note: group ? `created in ${group}` : 'created without a group' });
 				rows.push({ kind: 'event', line, record });
 			} else if (field_name === 'group_id' && type === 'Change') {
 				const [from, to] = [before === '' ? '' : name(before), now === '' ? '' : name(now)];

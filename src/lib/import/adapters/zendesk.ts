@@ -2,7 +2,9 @@
 // the final group, the solve time and durations in minutes, but not when a group changed or a
 // ticket reopened (those are in the ticket audits, zendesk-json.ts). So a ticket gets a tier
 // change only from its final group's tier (routed there at assignment), never invented times.
-// The small helpers at the bottom are shared with the Freshdesk adapter and the audits converter.
+// A "Category [list]" custom field, when there is one, is the category (else Ticket type), and a
+// "vip" tag or "VIP [flag]" field marks a VIP. The small helpers at the bottom are shared with
+// the Freshdesk adapter and the audits converter.
 import { EVENT_FIELDS, TICKET_FIELDS } from '../canonical.ts';
 import { isMissing, parseExportDate } from '../real-dates.ts';
 import { parseTimestamp, TimeZoneRules } from '../timestamps.ts';
@@ -44,11 +46,13 @@ async function* convertZendesk(rows: AsyncIterable<SourceRow>, ctx: ConvertConte
 	const zone = new TimeZoneRules(ctx.timeZone);
 	let get: Getter | null = null;
 	let categoryColumn: string | null = null;
+	let vipColumn: string | null = null;
 	const once = new OnceNotes(ctx);
 	for await (const row of rows) {
 		if (!get) {
 			get = getter(Object.keys(row.values));
-			categoryColumn = Object.keys(row.values).find((k) => /category.*\[list\]$/i.test(k)) ?? null;
+			categoryColumn = customField(Object.keys(row.values), 'category', 'list');
+			vipColumn = customField(Object.keys(row.values), 'vip', 'flag');
 		}
 		const v = (name: string) => get!(row.values, name);
 		const id = v('Id');
@@ -77,7 +81,7 @@ async function* convertZendesk(rows: AsyncIterable<SourceRow>, ctx: ConvertConte
 				channel: v('Via'),
 				category: categoryColumn ? row.values[categoryColumn] : v('Ticket type'),
 				customer_id: firstOf(v('Requester id'), v('Requester email'), v('Requester')),
-				vip: tags.has('vip') ? 'true' : 'false',
+				vip: tags.has('vip') || (vipColumn !== null && TRUE.has(row.values[vipColumn].toLowerCase())) ? 'true' : 'false',
 				team: group,
 				assignee: v('Assignee'),
 				csat_score: mapValue(v('Satisfaction Score'), ctx.mappings.csat, CSAT),
@@ -85,7 +89,7 @@ async function* convertZendesk(rows: AsyncIterable<SourceRow>, ctx: ConvertConte
 			})
 		};
 		// Events only for a ticket that can be imported at all: the ticket row's own rejection says why.
-		if (id === '' || !created) continue;
+		if (id === '' || !created || solved === null) continue;
 		if (Number(v('Group stations')) > 1) {
 			once.note(row.line, 'Group stations', 'tickets changed group, but the ticket CSV does not say when or from which group: only the final group\'s tier is imported (the ticket audits JSON has the changes)');
 		}
@@ -105,6 +109,22 @@ async function* convertZendesk(rows: AsyncIterable<SourceRow>, ctx: ConvertConte
 }
 
 const isUnresolved = (status: string) => UNRESOLVED.has(status.trim().toLowerCase());
+const TRUE = new Set(['true', 'yes', '1']);
+
+/**
+ * The custom field for a canonical field: "Category [list]" first, else one whose name contains
+ * the word ("Ticket category [list]"), never a "Sub..." one ("Subcategory [list]" is finer).
+ */
+function customField(columns: string[], word: string, type: string): string | null {
+	const suffix = ` [${type}]`;
+	const fields = columns.filter((c) => c.toLowerCase().endsWith(suffix));
+	const bare = (c: string) => c.slice(0, -suffix.length).trim().toLowerCase();
+	return (
+		fields.find((c) => bare(c) === word) ??
+		fields.find((c) => new RegExp(`\\b${word}\\b`).test(bare(c)) && !bare(c).startsWith('sub')) ??
+		null
+	);
+}
 
 /**
  * Created + N minutes, as a UTC instant (the import would read a naive result in the account's
