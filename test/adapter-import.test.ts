@@ -90,6 +90,13 @@ describe('importExport()', () => {
 			await reapplyMappings(db, [acme]);
 			const events = await withConnection((c) => query<{ n: number; to_tier: number }>(c, 'SELECT count(*)::INTEGER AS n, max(to_tier)::INTEGER AS to_tier FROM events'), db);
 			expect(events[0]).toEqual({ n: 1, to_tier: 3 });
+
+			// Unmapped again: the conversion makes no event for A-3 any more, so it is removed.
+			await setMapping('group_tier', 'Billing experts', null, db);
+			await reapplyMappings(db, [acme]);
+			expect((await computeKpis(week, db)).escalated_tickets).toBe(0);
+			const left = await withConnection((c) => query<{ n: number }>(c, 'SELECT count(*)::INTEGER AS n FROM events'), db);
+			expect(left[0].n).toBe(0);
 		}));
 
 	it('refuses an export it does not recognise, naming the formats, and changes nothing', () =>

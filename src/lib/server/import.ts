@@ -39,7 +39,7 @@ export interface ImportRequest {
 	eventsLines?: ArrayLike<number>;
 	/** What the files are, for the history: 'canonical' unless an adapter wrote them. */
 	format?: string;
-	/** Runs inside the import's transaction, after the merge and before the commit. */
+	/** Runs inside the import's transaction, after the merge and before the facts are rebuilt. */
 	beforeCommit?: (conn: DuckDBConnection, importId: number) => Promise<void>;
 }
 
@@ -560,6 +560,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		? await count(conn, `SELECT count(DISTINCT line) FROM stage_issues WHERE severity = 'error' AND kind = 'events'`)
 		: 0;
 	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
+	await m.req.beforeCommit?.(conn, id);
 	await rebuildFacts(conn);
 	await conn.run(
 		`INSERT INTO import_rejects SELECT $id, severity, file, line, field, reason, record_id FROM stage_issues`,
@@ -592,7 +593,6 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			warnings
 		} as never
 	);
-	await m.req.beforeCommit?.(conn, id);
 	const firstIssues = await query<RowIssue>(
 		conn,
 		`SELECT severity, file, line, field, reason, record_id FROM stage_issues
