@@ -8,7 +8,9 @@
 -- * "Still open" (the last segment of an unresolved ticket) is judged against the data's
 --   as-of time: open and inside the target, left out; open and past it, a miss.
 -- * Business hours, when configured: elapsed business time <= target (not a "due instant").
--- A segment belongs to the period in which it starts. Targets come from sla_targets
+-- A segment belongs to the period in which it starts. A segment handed on at the instant it
+-- opened (a ticket routed straight to a higher tier on creation) is not judged: its tier never
+-- held the ticket. Targets come from sla_targets
 -- (handoff.config.json, per tier and priority); tiers without a target are left out.
 -- The clocks (response_seconds, stop_seconds, open_seconds, in calendar or business seconds)
 -- are measured once in ticket_facts.sql.
@@ -23,6 +25,7 @@ WITH seg AS (
 	FROM scoped('segment_sla', p_team, p_channel, p_priority, p_category, p_vip, p_tier) x   -- the ticket's filters
 	JOIN sla_targets g ON g.tier = x.tier AND g.priority = x.priority          -- the tier's target for this priority
 	WHERE x.start_at >= p_from AND x.start_at < p_to                          -- counted where the segment starts
+		AND NOT x.instant                                                       -- a segment that lasted no time is not judged
 ),
 judged AS (
 	SELECT ticket_id, segment_no, start_at, week, tier,

@@ -171,7 +171,8 @@ SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
 	f.priority, f.team, f.channel, f.category, f.vip, f.tiers_reached,      -- the ticket's filter columns
 	c.clock_response - c.clock_start AS response_seconds,                   -- NULL: no response inside
 	c.clock_stop - c.clock_start AS stop_seconds,                           -- NULL: still open
-	c.clock_as_of - c.clock_start AS open_seconds                           -- how long an open segment has run
+	c.clock_as_of - c.clock_start AS open_seconds,                          -- how long an open segment has run
+	s.end_at IS NOT NULL AND s.end_at = s.start_at AS instant                -- handed on the moment it opened
 FROM tier_segments s
 JOIN clocked c USING (ticket_id, segment_no)
 JOIN ticket_facts f USING (ticket_id)

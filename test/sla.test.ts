@@ -52,6 +52,21 @@ S6,2026-03-05T11:00:00Z,resolved,,
 const load = (db: string, dir: string) => importCsv(db, dir, TICKETS, EVENTS);
 
 describe('SLA compliance by tier', () => {
+	it('does not judge a tier that never held the ticket (routed up at the instant it was created)', () =>
+		withDb(async (db, dir) => {
+			await importCsv(
+				db,
+				dir,
+				'ticket_id,created_at,priority\nR1,2026-03-02T09:00:00Z,normal\n',
+				'ticket_id,occurred_at,type,from_tier,to_tier\nR1,2026-03-02T09:00:00Z,escalated,1,2\nR1,2026-03-02T10:00:00Z,responded,,\nR1,2026-03-02T12:00:00Z,resolved,,\n'
+			);
+			const k = await computeKpis(parseKpiParams({ from: '2026-03-02', to: '2026-03-09' }), db);
+			// Tier 1's segment is [09:00, 09:00): it lasted no time, so it is not judged at all.
+			expect(k.sla_by_tier?.['1']).toBeUndefined();
+			// Tier 2: responded after 1 h (target 4 h): met; resolved after 3 h (72 h): met.
+			expect(k.sla_by_tier?.['2']).toMatchObject({ response_met_count: 1, response_judged: 1, resolution_met_count: 1, resolution_judged: 1 });
+		}));
+
 	it('judges each tier segment by its own clock, with open segments judged at the as-of time', () =>
 		withDb(async (db, dir) => {
 			await load(db, dir);

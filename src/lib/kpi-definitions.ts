@@ -54,7 +54,7 @@ export const KPI_DEFINITIONS = {
 	sla_by_tier: {
 		title: 'SLA compliance, by tier',
 		definition:
-			"Per tier segment started in the period: response met if a reply falls inside the segment within the tier's response target; resolution met if the tier hands the ticket on or resolves it within its resolution target. Open segments still inside their target are left out.",
+			"Per tier segment started in the period: response met if a reply falls inside the segment within the tier's response target; resolution met if the tier hands the ticket on or resolves it within its resolution target. Open segments still inside their target are left out, and so are segments that lasted no time (a ticket routed straight to a higher tier).",
 		file: 'queries/sla_by_tier.sql',
 		better: 'up',
 		kpi: 'sla_resolution'
