@@ -36,7 +36,7 @@ const event = (fields: Record<string, string>) => ({
  */
 function oneIssue(cells: Record<string, string>): string {
 	const { header, rows } = parseExportText(FIXTURE);
-	const values = { ...rows[0].values, Comment: '', 'Comment (2)': '', ...cells };
+	const values: Record<string, string> = { ...rows[0].values, Comment: '', 'Comment (2)': '', ...cells };
 	const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 	const names = header.map((h) => h.replace(/ \(\d+\)$/, ''));
 	return `${names.map(quote).join(',')}\n${header.map((h) => quote(values[h] ?? '')).join(',')}\n`;

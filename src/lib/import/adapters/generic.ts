@@ -392,7 +392,7 @@ export function genericAdapter(spec: GenericMappingSpec): GenericAdapter {
 const isAsync = <T>(x: Iterable<T> | AsyncIterable<T>): x is AsyncIterable<T> => Symbol.asyncIterator in x;
 
 export interface PreviewRecord extends ConvertedRow {
-	/** Per canonical field, what is wrong: the conversion's own findings first, then the canonical check's. */
+	/** Per canonical field (in the format's field order), what is wrong: the conversion's own finding, else the canonical check's. */
 	errors: GenericProblem[];
 }
 
@@ -440,6 +440,8 @@ export async function previewGeneric(
 				errors.push(col ? { ...e, column: col } : e);
 			}
 		}
+		const order: readonly string[] = row.kind === 'ticket' ? TICKET_FIELDS : EVENT_FIELDS;
+		errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
 		records.push({ ...row, errors });
 		if (records.length >= n) break;
 	}
