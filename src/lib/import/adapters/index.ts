@@ -2,8 +2,12 @@
 // detect() score of at least 0.6 wins; two formats that fit equally well, or none that fits,
 // are refused with a message that names the formats (the user then passes --format).
 import type { Adapter, AdapterId } from './types.ts';
+import { zendeskAdapter } from './zendesk.ts';
+import { freshdeskAdapter } from './freshdesk.ts';
+import { jsmAdapter } from './jsm.ts';
+import { servicenowAdapter, servicenowAuditAdapter } from './servicenow.ts';
 
-export const ADAPTERS: Adapter[] = [];
+export const ADAPTERS: Adapter[] = [zendeskAdapter, freshdeskAdapter, jsmAdapter, servicenowAdapter, servicenowAuditAdapter];
 
 export const MIN_SCORE = 0.6;
 
