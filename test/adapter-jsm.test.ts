@@ -160,6 +160,12 @@ describe('slaMinutes()', () => {
 		expect(slaMinutes('soon')).toBeNull();
 		expect(slaMinutes('-')).toBeNull();
 	});
+
+	it('takes "-" in an SLA cell for no SLA, not a breach', async () => {
+		const { events, notes } = await convert(oneIssue({ 'Custom field (Time to resolution)': '-' }));
+		expect(events.map((e) => e.record.type)).toEqual(['escalated', 'responded']);
+		expect(notes).toEqual([]);
+	});
 });
 
 describe('jsmAdapter.detect()', () => {

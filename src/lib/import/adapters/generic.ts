@@ -26,11 +26,11 @@ import {
 // Shared by every adapter
 
 export function emptyTicket(): CanonicalRecord {
-	return Object.fromEntries(TICKET_FIELDS.map((f) => [f, ''])) as CanonicalRecord;
+	return Object.fromEntries(TICKET_FIELDS.map((f) => [f, '']));
 }
 
 export function emptyEvent(): CanonicalRecord {
-	return Object.fromEntries(EVENT_FIELDS.map((f) => [f, ''])) as CanonicalRecord;
+	return Object.fromEntries(EVENT_FIELDS.map((f) => [f, '']));
 }
 
 /**

@@ -14,7 +14,7 @@
 //   channel Custom field (Request channel) / Request channel (portal -> web), else ''
 //   customer_id Reporter · assignee Assignee · csat_score Satisfaction rating · vip false
 import { DateTime } from 'luxon';
-import type { DateOrder } from '../real-dates.ts';
+import { isMissing, type DateOrder } from '../real-dates.ts';
 import {
 	emptyEvent,
 	emptyTicket,
@@ -193,7 +193,7 @@ function* convertIssue(
 	const updated = known(readJiraDate(get(row, 'updated'), order));
 	for (const sla of SLAS) {
 		const cell = get(row, sla.field);
-		if (cell === '') continue;
+		if (isMissing(cell)) continue;
 		const left = slaMinutes(cell);
 		if (left === null) {
 			ctx.note({ line: row.line, field: C[sla.field][0], message: `"${cell}" is not an SLA time (expected hh:mm, -hh:mm or -1d 2h); no breach read from it` });
