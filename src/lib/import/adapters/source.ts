@@ -23,7 +23,7 @@ function toRow(header: string[], cells: string[], line: number): SourceRow {
 
 /** The rows of a CSV text (tests, small files): header and rows as SourceRows. */
 export function parseExportText(text: string): { header: string[]; rows: SourceRow[] } {
-	const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
+	const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ',', skipEmptyLines: false });
 	const [first, ...rest] = parsed.data;
 	const header = uniqueHeader(first ?? []);
 	const rows: SourceRow[] = [];
@@ -44,6 +44,7 @@ export async function readExportHeader(file: string): Promise<string[]> {
 		let done = false;
 		const input = fs.createReadStream(file, { encoding: 'utf8' });
 		Papa.parse<string[]>(input as unknown as File, {
+			delimiter: ',',
 			step(result, parser) {
 				if (done) return;
 				done = true;
@@ -66,11 +67,15 @@ export async function* readExport(file: string, onHeader?: (header: string[]) =>
 	let failure: Error | null = null;
 	let parser: Papa.Parser | null = null;
 	let wake: (() => void) | null = null;
+	let paused = false;
 	const notify = () => {
 		wake?.();
 		wake = null;
 	};
+	// Exports are comma-separated: a guessed delimiter picks ';' on a small Jira export whose
+	// comment cells hold 'date;author;text'.
 	Papa.parse<string[]>(fs.createReadStream(file, { encoding: 'utf8' }) as unknown as File, {
+		delimiter: ',',
 		step(result, p) {
 			parser = p;
 			const cells = result.data;
@@ -83,7 +88,10 @@ export async function* readExport(file: string, onHeader?: (header: string[]) =>
 			}
 			if (cells.length === 1 && cells[0] === '') return;
 			queue.push(toRow(header, cells, start));
-			if (queue.length >= 1_000) p.pause();
+			if (queue.length >= 1_000) {
+				p.pause();
+				paused = true;
+			}
 			notify();
 		},
 		complete() {
@@ -99,7 +107,11 @@ export async function* readExport(file: string, onHeader?: (header: string[]) =>
 	while (true) {
 		if (queue.length) {
 			yield queue.shift()!;
-			if (queue.length === 0 && !finished) (parser as Papa.Parser | null)?.resume();
+			// Resume only a parser paused here: resuming a running one makes papaparse poll forever.
+			if (queue.length === 0 && paused && !finished) {
+				paused = false;
+				(parser as Papa.Parser | null)?.resume();
+			}
 			continue;
 		}
 		if (failure) throw failure;
