@@ -96,3 +96,20 @@ test('clearing the demo data leaves only the imported tickets', async ({ page })
 	await expect(page.getByTestId('ticket-count')).toHaveText('3');
 	await expect(page.getByText('This is demo data.')).toHaveCount(0);
 });
+
+test('a helpdesk export is recognised from its header, imported, and its groups without a tier are listed', async ({ page }) => {
+	await open(page, '/imports');
+	const form = page.getByTestId('export-form');
+	await form.getByLabel('Export file').setInputFiles(path.join(import.meta.dirname, 'fixtures', 'adapters', 'zendesk-tickets.csv'));
+	await expect(page.getByTestId('export-detected')).toContainText('Detected: Zendesk');
+	await expect(form.getByLabel('Format')).toHaveValue('zendesk');
+	await form.getByRole('button', { name: 'Import the export' }).click();
+	await expect(page.getByTestId('export-read-as')).toContainText('Zendesk');
+	await expect(page.getByTestId('unmapped-groups')).toContainText('no tier yet');
+	await expect(page.getByTestId('import-summary')).toBeVisible();
+	await expect(page.getByTestId('import-history').getByRole('row').nth(1)).toContainText('zendesk-tickets.csv');
+	// The groups are on the Settings page, waiting for a tier.
+	await open(page, '/settings');
+	await expect(page.getByTestId('unmapped-count')).toContainText('no tier yet');
+	await screenshots(page, 'settings');
+});
