@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeInstance } from '../src/lib/server/db.ts';
-import { fingerprint, runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
+import { fingerprint, ROOT, runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
 
 function small(dir: string) {
 	const tickets = path.join(dir, 'tickets.csv');
@@ -117,5 +117,47 @@ describe('handoff import', () => {
 		const again = await runCli(['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--json']);
 		expect(again.code).toBe(0);
 		expect(JSON.parse(again.stdout).tickets.inserted).toBe(200_000);
+	});
+});
+
+describe('handoff import --export', () => {
+	it('reads a ServiceNow export, lists its groups without a tier, and applies a mapping', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'x.duckdb');
+		const sample = path.join(ROOT, 'test', 'fixtures', 'adapters', 'servicenow-audit-uci-sample.csv');
+		const first = await runCli(['import', '--export', sample, '--db', db]);
+		expect(first.stderr).toBe('');
+		expect(first.code).toBe(0);
+		expect(first.stdout).toContain('Read as: ServiceNow');
+		expect(first.stdout).toMatch(/50 groups have no tier yet/);
+		const set = await runCli(['map', 'set', 'group_tier', 'Group 70', '2', '--db', db]);
+		expect([set.code, set.stdout.trim()]).toEqual([0, `group_tier "Group 70" -> 2. Run 'handoff map apply' to update the KPIs.`]);
+		const apply = await runCli(['map', 'apply', '--db', db]);
+		expect(apply.code).toBe(0);
+		expect(apply.stdout).toContain('still without a tier');
+		expect(apply.stdout).not.toContain('Group 70,');
+		const bad = await runCli(['map', 'set', 'group_tier', 'Group 70', 'two', '--db', db]);
+		expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('a tier is a whole number from 1 to 9')]);
+	});
+
+	it('reads any CSV with a saved column mapping, and refuses one whose columns are missing', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'x.duckdb');
+		const spec = path.join(dir, 'legacy.json');
+		fs.writeFileSync(spec, JSON.stringify({ name: 'legacy', columns: { ticket_id: 'Ref', created_at: 'Opened (local)', group: 'Queue', priority: 'Urgency' }, dateOrder: 'mdy', values: { priority: { P2: 'high', 'Sev 1': 'urgent' } } }));
+		const saved = await runCli(['map', 'save-columns', spec, '--db', db]);
+		expect(saved.code).toBe(0);
+		const csv = path.join(ROOT, 'test', 'fixtures', 'adapters', 'generic-legacy.csv');
+		const r = await runCli(['import', '--export', csv, '--mapping', 'legacy', '--db', db, '--json']);
+		expect(r.code).toBe(0);
+		const s = JSON.parse(r.stdout);
+		// A-1 and A-2 read; A-3's opening date is "?", so it is rejected on line 4 (created_at).
+		expect([s.tickets.inserted, s.tickets.rejected]).toEqual([2, 1]);
+		expect(s.issues[0]).toMatchObject({ line: 4, field: 'created_at' });
+		const other = path.join(dir, 'other.csv');
+		fs.writeFileSync(other, 'Id,When\n1,2026-03-02\n');
+		const refused = await runCli(['import', '--export', other, '--mapping', 'legacy', '--db', db]);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('has no column "Ref", "Opened (local)", "Queue", "Urgency", which the mapping "legacy" reads');
 	});
 });

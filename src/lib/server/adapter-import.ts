@@ -13,6 +13,7 @@ import { ImportFatalError, runImport, type ImportSource, type ImportSummary } fr
 import { EVENT_FIELDS, TICKET_FIELDS } from '../import/canonical.ts';
 import { ADAPTERS, adapterById, detectAdapter } from '../import/adapters/index.ts';
 import { readExport, readExportHeader } from '../import/adapters/source.ts';
+import { genericAdapter, GenericMappingSpec, missingColumns } from '../import/adapters/generic.ts';
 import { EMPTY_MAPPINGS, type Adapter, type AdapterId, type ConvertNote, type MappingKind, type ValueMappings } from '../import/adapters/types.ts';
 
 export interface ExportImportRequest {
@@ -20,6 +21,8 @@ export interface ExportImportRequest {
 	/** The name shown in messages and history (uploads live under generated names). */
 	name?: string;
 	format?: AdapterId | null;
+	/** A saved column mapping to read the export with (instead of a helpdesk format). */
+	mapping?: string | null;
 	dateOrder?: 'dmy' | 'mdy' | null;
 	source: ImportSource;
 	timeZone?: string;
@@ -103,7 +106,14 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 	if (!fs.existsSync(req.file)) throw new ImportFatalError(label, 'does not exist');
 	const header = await readExportHeader(req.file);
 	if (!header.length) throw new ImportFatalError(label, 'is empty (no header row)');
-	const adapter = chooseAdapter(header, label, req.format, adapters);
+	let adapter: Adapter;
+	if (req.mapping) {
+		const spec = await getColumnMapping(req.mapping, req.db);
+		if (!spec) throw new ImportFatalError(label, `there is no saved column mapping "${req.mapping}"`);
+		const missing = missingColumns(spec, header);
+		if (missing.length) throw new ImportFatalError(label, `has no column ${missing.map((c) => `"${c}"`).join(', ')}, which the mapping "${spec.name}" reads`);
+		adapter = genericAdapter(spec) as unknown as Adapter;
+	} else adapter = chooseAdapter(header, label, req.format, adapters);
 	const mappings = await loadMappings(req.db);
 	const timeZone = req.timeZone ?? process.env.HANDOFF_TZ ?? 'UTC';
 
@@ -167,7 +177,7 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 					`INSERT INTO raw_exports VALUES ($sha, $adapter, $name, $options, $id, now())
 					ON CONFLICT (sha256) DO UPDATE SET adapter = excluded.adapter, file_name = excluded.file_name,
 						options = excluded.options, import_id = excluded.import_id, imported_at = excluded.imported_at`,
-					{ sha, adapter: adapter.id, name: label, options: JSON.stringify({ dateOrder: req.dateOrder ?? null, timeZone }), id: importId }
+					{ sha, adapter: adapter.id === 'generic' ? `generic:${req.mapping}` : adapter.id, name: label, options: JSON.stringify({ dateOrder: req.dateOrder ?? null, timeZone }), id: importId }
 				);
 			}
 		});
@@ -207,7 +217,11 @@ export async function reapplyMappings(db?: string, adapters: Adapter[] = ADAPTER
 		const file = path.join(exportsDir(db), k.sha256);
 		if (!fs.existsSync(file)) throw new ImportFatalError(k.file_name, `was imported before but its kept copy ${file} is missing`);
 		out.push(
-			await importExport({ file, name: k.file_name, format: k.adapter as AdapterId, dateOrder: k.options.dateOrder, timeZone: k.options.timeZone, source: 'cli', db, adapters })
+			await importExport({
+				file,
+				name: k.file_name,
+				...(k.adapter.startsWith('generic:') ? { mapping: k.adapter.slice('generic:'.length) } : { format: k.adapter as AdapterId }),
+				dateOrder: k.options.dateOrder, timeZone: k.options.timeZone, source: 'cli', db, adapters })
 		);
 	}
 	return out;
@@ -236,4 +250,29 @@ export async function groupsSeen(db?: string): Promise<GroupSeen[]> {
 		db
 	);
 	return rows.map((r) => ({ group: r.grp, tickets: Number(r.tickets), tier: r.tier === null ? null : Number(r.tier) }));
+}
+
+/** Saves (or replaces) a column mapping by its name, after checking it. */
+export async function saveColumnMapping(input: unknown, db?: string): Promise<GenericMappingSpec> {
+	const spec = GenericMappingSpec.parse(input);
+	await withConnection(
+		(conn) =>
+			conn.run(
+				`INSERT INTO column_mappings VALUES ($name, $spec, now())
+				ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at`,
+				{ name: spec.name, spec: JSON.stringify(spec) }
+			),
+		db
+	);
+	return spec;
+}
+
+export async function getColumnMapping(name: string, db?: string): Promise<GenericMappingSpec | null> {
+	const [row] = await withConnection((conn) => query<{ spec: string }>(conn, 'SELECT spec FROM column_mappings WHERE name = $name', { name }), db);
+	return row ? GenericMappingSpec.parse(JSON.parse(row.spec)) : null;
+}
+
+export async function listColumnMappings(db?: string): Promise<string[]> {
+	const rows = await withConnection((conn) => query<{ name: string }>(conn, 'SELECT name FROM column_mappings ORDER BY name'), db);
+	return rows.map((r) => r.name);
 }

@@ -14,18 +14,19 @@ import { findRunningServer, importThroughServer, removeServerInfo, writeServerIn
 import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
-import { importExport, loadMappings, MAPPING_KINDS, reapplyMappings, setMapping } from './adapter-import.ts';
+import { importExport, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
 import type { AdapterId, MappingKind } from '../import/adapters/types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const COMMAND_HELP = {
 	import: `  handoff import --tickets FILE [--events FILE] [--db PATH] [--json] [--progress]
-  handoff import --export FILE [--format F] [--date-order dmy|mdy] [--db PATH] [--json]
+  handoff import --export FILE [--format F | --mapping NAME] [--date-order dmy|mdy] [--db PATH] [--json]
       Load a tickets file and, optionally, its events (CSV, JSON array or NDJSON, in
       Handoff's format), or a helpdesk's own export (--export): the format (zendesk,
       freshdesk, jsm, servicenow, servicenow-audit) is detected from its header unless
-      --format names it. Groups without a tier are listed; set them with 'handoff map'.
+      --format names it; any other CSV is read with a saved column mapping (--mapping).
+      Groups without a tier are listed; set them with 'handoff map'.
       Progress (rows, rows/s) shows on a terminal, or on stderr anywhere with --progress.
       Exits 0 when the import committed (rejected rows are listed, not fatal), 1 on a fatal
       problem (nothing is changed then). Sends the files to the server if one is running.`,
@@ -33,6 +34,8 @@ const COMMAND_HELP = {
   handoff map set KIND VALUE TARGET [--db PATH]     KIND: group_tier, status, priority, csat
   handoff map unset KIND VALUE [--db PATH]
   handoff map apply [--db PATH]
+  handoff map save-columns SPEC.json [--db PATH]    save a column mapping for --mapping NAME
+  handoff map columns [--db PATH]                   list the saved column mappings
       The value mappings for helpdesk exports, e.g. 'handoff map set group_tier "Group 56" 2'.
       'apply' converts the kept exports again with the current mappings, so the KPIs follow
       without importing anything again.`,
@@ -135,13 +138,18 @@ async function cmdImport(args: string[]): Promise<number> {
 			events: { type: 'string' },
 			export: { type: 'string' },
 			format: { type: 'string' },
+			mapping: { type: 'string' },
 			'date-order': { type: 'string' },
 			db: { type: 'string' },
 			json: { type: 'boolean', default: false },
 			progress: { type: 'boolean', default: false }
 		}
 	});
-	if (values.export) return cmdImportExport(values.export, values.format, values['date-order'], values.db, values.json);
+	if (values.export) {
+		if (values.format && values.mapping) throw new UsageError('use --format or --mapping, not both');
+		return cmdImportExport(values.export, values.format, values['date-order'], values.db, values.json, values.mapping);
+	}
+	if (values.mapping) throw new UsageError('--mapping reads a helpdesk export: use --export FILE --mapping NAME');
 	if (!values.tickets) throw new UsageError('import needs --tickets FILE, or --export FILE for a helpdesk export');
 	if (values.format && values.format !== 'canonical') {
 		throw new UsageError(`--format ${values.format} is for helpdesk exports: use --export FILE --format ${values.format}`);
@@ -161,13 +169,13 @@ async function cmdImport(args: string[]): Promise<number> {
 	return 0;
 }
 
-async function cmdImportExport(file: string, format: string | undefined, dateOrder: string | undefined, dbArg: string | undefined, json: boolean): Promise<number> {
+async function cmdImportExport(file: string, format: string | undefined, dateOrder: string | undefined, dbArg: string | undefined, json: boolean, mapping?: string): Promise<number> {
 	if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') throw new UsageError('--date-order must be dmy (day first) or mdy (month first)');
 	const db = dbPath(dbArg);
 	const server = await findRunningServer(db);
 	if (server) throw new UsageError(`${db} is served at ${server.url}: stop the server to import a helpdesk export from the command line`);
 	try {
-		const s = await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db });
+		const s = await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, mapping: mapping ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db });
 		if (json) console.log(JSON.stringify(s, null, 2));
 		else {
 			console.log(`Read as: ${s.adapterLabel}`);
@@ -208,6 +216,21 @@ async function cmdMap(args: string[]): Promise<number> {
 			console.log(action === 'set' ? `${kind} "${value}" -> ${target}. Run 'handoff map apply' to update the KPIs.` : `${kind} "${value}" removed.`);
 			return 0;
 		}
+		if (action === 'save-columns') {
+			if (!kind) throw new UsageError('map save-columns needs a SPEC.json file');
+			let spec;
+			try {
+				spec = await saveColumnMapping(JSON.parse(fs.readFileSync(path.resolve(kind), 'utf8')), db);
+			} catch (err) {
+				throw new UsageError(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
+			}
+			console.log(`Saved the column mapping "${spec.name}". Use it with: handoff import --export FILE --mapping "${spec.name}"`);
+			return 0;
+		}
+		if (action === 'columns') {
+			for (const name of await listColumnMappings(db)) console.log(name);
+			return 0;
+		}
 		if (action === 'apply') {
 			const done = await reapplyMappings(db);
 			for (const s of done) {
@@ -217,7 +240,7 @@ async function cmdMap(args: string[]): Promise<number> {
 			if (!done.length) console.log('No helpdesk exports have been imported yet.');
 			return 0;
 		}
-		throw new UsageError(`unknown map action "${action}" (list, set, unset, apply)`);
+		throw new UsageError(`unknown map action "${action}" (list, set, unset, apply, save-columns, columns)`);
 	} finally {
 		await closeInstance(db);
 	}

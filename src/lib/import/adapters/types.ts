@@ -5,7 +5,7 @@
 // atomic import as the canonical format (server/adapter-import.ts). Adapters are pure: no
 // database, no files; the value mappings (group -> tier, status, priority, CSAT) are passed in.
 
-export type AdapterId = 'zendesk' | 'freshdesk' | 'jsm' | 'servicenow' | 'servicenow-audit';
+export type AdapterId = 'zendesk' | 'freshdesk' | 'jsm' | 'servicenow' | 'servicenow-audit' | 'generic';
 
 /** One row of the export: its 1-based line in the file (the header is line 1) and its cells by column name. */
 export interface SourceRow {
