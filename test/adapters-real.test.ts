@@ -1,5 +1,6 @@
 // Every adapter through the whole pipeline on a real database: auto-detection picks the right
 // one for each fixture, and the real ServiceNow audit sample imports with no rejected row.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectAdapter } from '../src/lib/import/adapters/index.ts';
@@ -57,5 +58,45 @@ describe('the real ServiceNow audit sample', () => {
 			const again = await importExport({ file: SAMPLE, source: 'cli', db });
 			expect(again.tickets.rejected + again.events.rejected).toBe(0);
 			expect((await computeKpis(period, db)).escalated_tickets).toBeGreaterThan(0);
+		}));
+});
+
+describe('three real ServiceNow incidents, by hand', () => {
+	it('give the escalation, FCR, reopen and MTTR figures worked out from their rows', () =>
+		withDb(async (db, dir) => {
+			// INC0000102, INC0000130 and INC0000458, every row of each, as exported.
+			const lines = fs.readFileSync(SAMPLE, 'utf8').split('\n');
+			const picked = [lines[0], ...lines.filter((l) => /^INC0000(102|130|458),/.test(l))];
+			const file = path.join(dir, 'three.csv');
+			fs.writeFileSync(file, picked.join('\n') + '\n');
+			for (const [group, tier] of [['Group 70', 1], ['Group 25', 2], ['Group 73', 2], ['Group 23', 3], ['Group 29', 3]] as const) {
+				await setMapping('group_tier', group, tier, db);
+			}
+			const s = await importExport({ file, source: 'cli', db });
+			expect([s.tickets.inserted, s.tickets.rejected, s.events.rejected]).toEqual([3, 0, 0]);
+			// The derived paths (times as exported, read in UTC):
+			// 102: opened Feb 29 09:06 in Group 70 (tier 1); Group 50, back to 70 (reassigned twice,
+			//      unmapped is tier 1); Mar 4 14:08 to Group 29: escalated 1 -> 3; Group 23 (tier 3):
+			//      reassigned; resolved Mar 14 08:13, reopened Mar 17 16:27, resolved 16:28.
+			// 130: opened Feb 29 09:41 in Group 72 (tier 1); 09:59 Group 73: escalated 1 -> 2;
+			//      resolved Mar 3 10:16.
+			// 458: opened Feb 29 23:53 in Group 25: escalated 1 -> 2 at creation; Mar 2 14:26 back to
+			//      Group 70 (de-escalated), 18:24 to 25 again (escalated), Mar 10 22:09 back to 70;
+			//      resolved Mar 18 13:48.
+			const k = await computeKpis(parseKpiParams({ from: '2016-02-29', to: '2016-03-21' }), db);
+			// All three created and escalated in the period: 3 / 3.
+			expect([k.escalated_tickets, k.tickets_created]).toEqual([3, 3]);
+			// All three resolved in it; every one was handed off (102: 4, 130: 1, 458: 4): FCR 0 / 3.
+			expect([k.fcr_tickets, k.tickets_resolved]).toEqual([0, 3]);
+			// 102 was reopened: 1 / 3.
+			expect(k.reopened_tickets).toBe(1);
+			// MTTR from the start of the resolving tier's segment:
+			// 102 at tier 3: Mar 4 14:08 -> Mar 17 16:28 = 13 d 2 h 20 min = 314.33 h;
+			// 130 at tier 2: Feb 29 09:59 -> Mar 3 10:16 = 3 d 17 min = 72.28 h (2016 is a leap year);
+			// 458 at tier 1: Mar 10 22:09 -> Mar 18 13:48 = 7 d 15 h 39 min = 183.65 h.
+			expect(k.mttr_hours_by_tier['3'].median).toBeCloseTo(314 + 20 / 60, 6);
+			expect(k.mttr_hours_by_tier['2'].median).toBeCloseTo(72 + 17 / 60, 6);
+			expect(k.mttr_hours_by_tier['1'].median).toBeCloseTo(183 + 39 / 60, 6);
+			expect(Object.values(k.mttr_hours_by_tier).map((m) => m.count)).toEqual([1, 1, 1]);
 		}));
 });
