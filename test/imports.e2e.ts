@@ -141,3 +141,26 @@ test('any CSV is mapped column by column, previewed with its problems, saved by 
 	await open(page, '/imports/mapping');
 	await expect(page.getByLabel('Start from a saved mapping')).toContainText('legacy desk e2e');
 });
+
+test('when an export\'s dates fit both day-first and month-first, the page asks before importing', async ({ page, request }) => {
+	const file = path.join(dir, 'ambiguous-incidents.csv');
+	fs.writeFileSync(
+		file,
+		[
+			'number,state,priority,impact,urgency,category,subcategory,assignment_group,assigned_to,opened_at,resolved_at,closed_at,reassignment_count,reopen_count,made_sla,escalation,business_duration,calendar_duration,short_description,caller_id,contact_type',
+			'INC0099001,Closed,3 - Moderate,2 - Medium,2 - Medium,email,outlook,Service Desk,Agent 1,03/04/2016 10:00,03/04/2016 12:00,05/04/2016 09:00,0,0,true,0,7200,7200,Mailbox full,Caller 1,phone'
+		].join('\n') + '\n'
+	);
+	await open(page, '/imports');
+	const form = page.getByTestId('export-form');
+	await form.getByLabel('Export file').setInputFiles(file);
+	await expect(page.getByTestId('export-detected')).toContainText('ServiceNow incident list');
+	const question = page.getByTestId('date-question');
+	await expect(question).toContainText('The first rows fit both');
+	await question.getByLabel(/Month first/).check();
+	await form.getByRole('button', { name: 'Import the export' }).click();
+	await expect(page.getByTestId('export-read-as')).toContainText('ServiceNow');
+	// Month first: opened on March 4, 2016, so the ticket is created in [Mar 4, Mar 5).
+	const k = await (await request.get('/api/kpis?from=2016-03-04&to=2016-03-05')).json();
+	expect(k.tickets_created).toBe(1);
+});
