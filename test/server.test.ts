@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
+import { ROOT, runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
 
 let server: ChildProcess;
 let url: string;
@@ -118,6 +118,18 @@ describe('handoff serve', () => {
 		const r = await runCli(['import', '--tickets', b, '--db', db, '--json']);
 		expect(r.code).toBe(0);
 		expect(JSON.parse(r.stdout).tickets).toMatchObject({ read: 5_000, inserted: 0, updated: 0, unchanged: 5_000 });
+	});
+
+	it('takes a helpdesk export from the CLI through its import queue, with the format detected', async () => {
+		const sample = path.join(ROOT, 'test', 'fixtures', 'adapters', 'servicenow-list-small.csv');
+		const r = await runCli(['import', '--export', sample, '--db', db, '--json']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		const s = JSON.parse(r.stdout);
+		expect(s.adapter).toBe('servicenow');
+		expect(s.tickets.read).toBe(4); // the fixture's four incidents
+		const history = await (await fetch(`${url}/api/imports`)).json();
+		expect(history[0]).toMatchObject({ format: 'servicenow', tickets_file: 'servicenow-list-small.csv' });
 	});
 
 	it('answers /api/kpis, and refuses bad parameters with 400 and a message', async () => {

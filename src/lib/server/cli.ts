@@ -14,7 +14,7 @@ import { findRunningServer, importThroughServer, removeServerInfo, writeServerIn
 import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
-import { importExport, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
+import { importExport, type ExportImportSummary, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
 import type { AdapterId, MappingKind } from '../import/adapters/types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -173,9 +173,21 @@ async function cmdImportExport(file: string, format: string | undefined, dateOrd
 	if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') throw new UsageError('--date-order must be dmy (day first) or mdy (month first)');
 	const db = dbPath(dbArg);
 	const server = await findRunningServer(db);
-	if (server) throw new UsageError(`${db} is served at ${server.url}: stop the server to import a helpdesk export from the command line`);
 	try {
-		const s = await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, mapping: mapping ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db });
+		// With a server running, the export goes to its import queue, as canonical files do.
+		const s = (
+			server
+				? await importThroughServer(server, {
+						ticketsFile: path.resolve(file),
+						source: 'cli',
+						export: {
+							...(format ? { format: format as AdapterId } : {}),
+							...(mapping ? { mapping } : {}),
+							...(dateOrder ? { dateOrder: dateOrder as 'dmy' | 'mdy' } : {})
+						}
+					})
+				: await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, mapping: mapping ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db })
+		) as ExportImportSummary;
 		if (json) console.log(JSON.stringify(s, null, 2));
 		else {
 			console.log(`Read as: ${s.adapterLabel}`);
@@ -188,7 +200,7 @@ async function cmdImportExport(file: string, format: string | undefined, dateOrd
 		}
 		return 0;
 	} finally {
-		await closeInstance(db);
+		if (!server) await closeInstance(db);
 	}
 }
 

@@ -3,6 +3,8 @@
 import crypto from 'node:crypto';
 import { ImportFatalError, runImport, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
 import { readUpload, removeUpload, uploadFile } from './uploads.ts';
+import { importExport } from './adapter-import.ts';
+import type { AdapterId } from '../import/adapters/types.ts';
 
 export interface ImportJob {
 	id: string;
@@ -28,7 +30,13 @@ export function getJob(id: string): ImportJob | undefined {
 	return jobs.get(id);
 }
 
-export function startImportJob(req: { tickets: string; events?: string; source: ImportSource }): ImportJob {
+export interface ExportOptions {
+	format?: AdapterId;
+	mapping?: string;
+	dateOrder?: 'dmy' | 'mdy';
+}
+
+export function startImportJob(req: { tickets: string; events?: string; source: ImportSource; export?: ExportOptions }): ImportJob {
 	const tickets = readUpload(req.tickets);
 	const events = req.events ? readUpload(req.events) : null;
 	const job: ImportJob = {
@@ -43,7 +51,16 @@ export function startImportJob(req: { tickets: string; events?: string; source: 
 	void serializeWrite(async () => {
 		job.state = 'running';
 		try {
-			job.summary = await runImport({
+			job.summary = req.export
+				? await importExport({
+						file: uploadFile(tickets.id),
+						name: tickets.name,
+						format: req.export.format ?? null,
+						mapping: req.export.mapping ?? null,
+						dateOrder: req.export.dateOrder ?? null,
+						source: req.source
+					})
+				: await runImport({
 				ticketsFile: uploadFile(tickets.id),
 				ticketsName: tickets.name,
 				eventsFile: events ? uploadFile(events.id) : undefined,

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { ImportFatalError, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
-import type { ImportJob } from './import-jobs.ts';
+import type { ExportOptions, ImportJob } from './import-jobs.ts';
 
 export interface ServerInfo {
 	pid: number;
@@ -77,7 +77,7 @@ async function upload(server: ServerInfo, file: string): Promise<string> {
 /** Sends the files to the running server's import queue and waits for the result. */
 export async function importThroughServer(
 	server: ServerInfo,
-	files: { ticketsFile: string; eventsFile?: string; source: ImportSource },
+	files: { ticketsFile: string; eventsFile?: string; source: ImportSource; export?: ExportOptions },
 	onProgress?: (p: ImportProgress) => void
 ): Promise<ImportSummary> {
 	const tickets = await upload(server, files.ticketsFile);
@@ -85,7 +85,7 @@ export async function importThroughServer(
 	const res = await fetch(new URL('/api/imports', server.url), {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', origin: new URL(server.url).origin },
-		body: JSON.stringify({ tickets, events, source: files.source })
+		body: JSON.stringify({ tickets, events, source: files.source, ...(files.export ? { export: files.export } : {}) })
 	});
 	let job = (await res.json()) as ImportJob & { message?: string };
 	if (!res.ok) throw new Error(job.message ?? `the server refused the import (HTTP ${res.status})`);

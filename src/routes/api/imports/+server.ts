@@ -8,7 +8,16 @@ import type { RequestHandler } from './$types';
 const StartImport = z.object({
 	tickets: z.string().uuid(),
 	events: z.string().uuid().optional(),
-	source: z.enum(['cli', 'upload', 'demo']).default('upload')
+	source: z.enum(['cli', 'upload', 'demo']).default('upload'),
+	/** The tickets upload is a helpdesk export, read by this format or saved column mapping. */
+	export: z
+		.object({
+			format: z.enum(['zendesk', 'freshdesk', 'jsm', 'servicenow', 'servicenow-audit']).optional(),
+			mapping: z.string().trim().min(1).max(80).optional(),
+			dateOrder: z.enum(['dmy', 'mdy']).optional()
+		})
+		.strict()
+		.optional()
 });
 
 export const GET: RequestHandler = async () => json(await importHistory());
