@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importExport, keptExports, loadMappings, reapplyMappings, setMapping, exportsDir } from '../src/lib/server/adapter-import.ts';
+import { importExport, keptExports, loadMappings, reapplyMappings, setMapping, exportsDir, exportTimeZone, setExportTimeZone } from '../src/lib/server/adapter-import.ts';
 import { detectAdapter } from '../src/lib/import/adapters/index.ts';
 import { parseExportDate } from '../src/lib/import/real-dates.ts';
 import type { Adapter, ConvertedRow } from '../src/lib/import/adapters/types.ts';
@@ -112,6 +112,24 @@ describe('importExport()', () => {
 			const canonical = path.join(dir, 'tickets.csv');
 			fs.writeFileSync(canonical, 'ticket_id,created_at\nX,2026-03-02T09:00:00Z\n');
 			await expect(importExport({ file: canonical, source: 'cli', db, adapters: [acme] })).rejects.toThrow("has the columns of Handoff's own format");
+		}));
+
+	it('reads local export times in the account\'s time zone, and reads the kept export again when it changes', () =>
+		withDb(async (db, dir) => {
+			const file = path.join(dir, 'acme.csv');
+			fs.writeFileSync(file, EXPORT);
+			await setExportTimeZone('America/New_York', db);
+			expect(await exportTimeZone(db)).toEqual({ zone: 'America/New_York', saved: true });
+			await importExport({ file, source: 'cli', db, adapters: [acme] });
+			const at = async () =>
+				(await withConnection((c) => query<{ t: string }>(c, `SELECT strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') AS t FROM tickets WHERE ticket_id = 'A-1'`), db))[0].t;
+			// 2 March 2026 09:00 in New York (EST, UTC-5) is 14:00 UTC.
+			expect(await at()).toBe('2026-03-02 14:00');
+			await setExportTimeZone('Europe/Berlin', db);
+			await reapplyMappings(db, [acme]);
+			// 09:00 in Berlin (CET, UTC+1) is 08:00 UTC.
+			expect(await at()).toBe('2026-03-02 08:00');
+			await expect(setExportTimeZone('Mars/Olympus', db)).rejects.toThrow('"Mars/Olympus" is not a time zone');
 		}));
 
 	it('refuses a tier outside 1..9', () =>

@@ -5,6 +5,7 @@
 // <database>.exports/<sha256>), so a change of mapping can be applied to the KPIs by
 // converting the kept exports again, without asking anyone to import them again.
 import crypto from 'node:crypto';
+import { IANAZone } from 'luxon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,7 +116,8 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 		adapter = genericAdapter(spec) as unknown as Adapter;
 	} else adapter = chooseAdapter(header, label, req.format, adapters);
 	const mappings = await loadMappings(req.db);
-	const timeZone = req.timeZone ?? process.env.HANDOFF_TZ ?? 'UTC';
+	// Exports written in local time are read in the account's time zone (Settings).
+	const timeZone = req.timeZone ?? (await exportTimeZone(req.db)).zone;
 
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-export-'));
 	const ticketsFile = path.join(dir, 'tickets.csv');
@@ -212,6 +214,7 @@ export async function keptExports(db?: string): Promise<KeptExport[]> {
  * events change in place), and the KPIs follow.
  */
 export async function reapplyMappings(db?: string, adapters: Adapter[] = ADAPTERS): Promise<ExportImportSummary[]> {
+	// Read again in the account's time zone as it is now (a corrected zone applies too).
 	const out: ExportImportSummary[] = [];
 	for (const k of await keptExports(db)) {
 		const file = path.join(exportsDir(db), k.sha256);
@@ -221,7 +224,7 @@ export async function reapplyMappings(db?: string, adapters: Adapter[] = ADAPTER
 				file,
 				name: k.file_name,
 				...(k.adapter.startsWith('generic:') ? { mapping: k.adapter.slice('generic:'.length) } : { format: k.adapter as AdapterId }),
-				dateOrder: k.options.dateOrder, timeZone: k.options.timeZone, source: 'cli', db, adapters })
+				dateOrder: k.options.dateOrder, source: 'cli', db, adapters })
 		);
 	}
 	return out;
@@ -275,4 +278,24 @@ export async function getColumnMapping(name: string, db?: string): Promise<Gener
 export async function listColumnMappings(db?: string): Promise<string[]> {
 	const rows = await withConnection((conn) => query<{ name: string }>(conn, 'SELECT name FROM column_mappings ORDER BY name'), db);
 	return rows.map((r) => r.name);
+}
+
+const EXPORT_ZONE_KEY = 'exports.time_zone';
+
+/** The account's time zone for exports written in local time; default HANDOFF_TZ, else UTC. */
+export async function exportTimeZone(db?: string): Promise<{ zone: string; saved: boolean }> {
+	const [row] = await withConnection((conn) => query<{ value: string }>(conn, 'SELECT value FROM app_meta WHERE key = $key', { key: EXPORT_ZONE_KEY }), db);
+	return row ? { zone: row.value, saved: true } : { zone: process.env.HANDOFF_TZ || 'UTC', saved: false };
+}
+
+/** Sets the exports' time zone (an IANA name such as Europe/Berlin), or with null goes back to the default. */
+export async function setExportTimeZone(zone: string | null, db?: string): Promise<void> {
+	if (zone !== null && !IANAZone.isValidZone(zone)) throw new Error(`"${zone}" is not a time zone (use a name such as Europe/Berlin or America/New_York)`);
+	await withConnection(
+		(conn) =>
+			zone === null
+				? conn.run('DELETE FROM app_meta WHERE key = $key', { key: EXPORT_ZONE_KEY })
+				: conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: EXPORT_ZONE_KEY, value: zone }),
+		db
+	);
 }

@@ -4,14 +4,15 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { serializeWrite } from '$lib/server/import-jobs';
-import { groupsSeen, keptExports, loadMappings, reapplyMappings, setMapping } from '$lib/server/adapter-import';
+import { exportTimeZone, groupsSeen, keptExports, loadMappings, reapplyMappings, setExportTimeZone, setMapping } from '$lib/server/adapter-import';
 import { ImportFatalError } from '$lib/server/import';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({
 	groups: await groupsSeen(),
 	mappings: await loadMappings(),
-	kept: await keptExports()
+	kept: await keptExports(),
+	zone: await exportTimeZone()
 });
 
 const Tiers = z.record(z.string().max(300), z.union([z.literal(''), z.coerce.number().int().min(1).max(9)]));
@@ -49,6 +50,15 @@ export const actions: Actions = {
 		if (kind === 'csat' && target && !/^[1-5]$/.test(target)) return fail(400, { message: 'a CSAT value maps to a score from 1 to 5 (or nothing, for "not rated")' });
 		await serializeWrite(() => setMapping(kind, value, target === '' && kind !== 'csat' ? null : target));
 		return { message: `Saved: ${kind} "${value}" → ${target || (kind === 'csat' ? 'not rated' : 'removed')}. Apply to update the KPIs.`, pending: true };
+	},
+	zone: async ({ request }) => {
+		const zone = String((await request.formData()).get('zone') ?? '').trim();
+		try {
+			await serializeWrite(() => setExportTimeZone(zone === '' ? null : zone));
+		} catch (err) {
+			return fail(400, { message: (err as Error).message });
+		}
+		return { message: zone ? `Exports are read in ${zone}. Apply to read the kept ones again.` : 'Exports are read in the server default time zone again.', pending: true };
 	},
 	apply: async () => {
 		try {
