@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectAdapter } from '../src/lib/import/adapters/index.ts';
 import { readExportHeader } from '../src/lib/import/adapters/source.ts';
-import { importExport, setMapping } from '../src/lib/server/adapter-import.ts';
+import { importExport, keptExports, reapplyMappings, setMapping } from '../src/lib/server/adapter-import.ts';
 import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
 import { query, withConnection } from '../src/lib/server/db.ts';
 import { withDb } from './helpers.ts';
@@ -98,5 +98,43 @@ describe('three real ServiceNow incidents, by hand', () => {
 			expect(k.mttr_hours_by_tier['2'].median).toBeCloseTo(72 + 17 / 60, 6);
 			expect(k.mttr_hours_by_tier['1'].median).toBeCloseTo(183 + 39 / 60, 6);
 			expect(Object.values(k.mttr_hours_by_tier).map((m) => m.count)).toEqual([1, 1, 1]);
+		}));
+});
+
+describe('a Zendesk export with its audits and metric events', () => {
+	it('dates the group changes and SLA breaches the CSV cannot, replacing the CSV\'s routing guess', () =>
+		withDb(async (db, dir) => {
+			const groups = path.join(dir, 'groups.json');
+			fs.writeFileSync(groups, JSON.stringify({ groups: [{ id: 11, name: 'Support L1' }, { id: 22, name: 'Tech L2' }] }));
+			await setMapping('group_tier', 'Tech L2', 2, db);
+			const s = await importExport({
+				file: path.join(FIX, 'zendesk-tickets.csv'),
+				source: 'cli',
+				db,
+				extras: [
+					{ kind: 'zendesk-groups', file: groups },
+					{ kind: 'zendesk-audits', file: path.join(FIX, 'zendesk-audits.json') },
+					{ kind: 'zendesk-metric-events', file: path.join(FIX, 'zendesk-metric-events.json') }
+				]
+			});
+			expect(s.tickets.rejected).toBe(0);
+			const events = await withConnection(
+				(c) => query<{ event_id: string; type: string }>(c, `SELECT event_id, type FROM events WHERE ticket_id = '102' ORDER BY occurred_at, event_id`),
+				db
+			);
+			const ids = events.map((e) => `${e.event_id} ${e.type}`);
+			// Ticket 102 was created in Support L1 (tier 1): the audit's note replaces the CSV's guess
+			// (routed to its final group, Tech L2); the move to Tech L2 on Feb 26 11:00 is the escalation.
+			expect(ids).toContain('102:group note');
+			expect(ids).toContain('102:audit:5002:5 escalated');
+			expect(ids.filter((i) => i.startsWith('102:group'))).toHaveLength(1);
+			expect(events.some((e) => e.type === 'sla_breached')).toBe(true);
+			// The kept files let a mapping change be applied again with the audits.
+			const [kept] = await keptExports(db);
+			expect((kept.options.extras ?? []).map((x) => x.kind)).toEqual(['zendesk-groups', 'zendesk-audits', 'zendesk-metric-events']);
+			await setMapping('group_tier', 'Tech L2', 3, db);
+			await reapplyMappings(db);
+			const [esc] = await withConnection((c) => query<{ to_tier: number }>(c, `SELECT to_tier FROM events WHERE event_id = '102:audit:5002:5'`), db);
+			expect(Number(esc.to_tier)).toBe(3);
 		}));
 });

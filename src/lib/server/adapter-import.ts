@@ -15,6 +15,7 @@ import { EVENT_FIELDS, TICKET_FIELDS } from '../import/canonical.ts';
 import { ADAPTERS, adapterById, detectAdapter } from '../import/adapters/index.ts';
 import { readExport, readExportHeader } from '../import/adapters/source.ts';
 import { genericAdapter, GenericMappingSpec, missingColumns } from '../import/adapters/generic.ts';
+import { convertZendeskAudits, convertZendeskMetricEvents } from '../import/adapters/zendesk-json.ts';
 import { EMPTY_MAPPINGS, type Adapter, type AdapterId, type ConvertNote, type MappingKind, type ValueMappings } from '../import/adapters/types.ts';
 
 export interface ExportImportRequest {
@@ -29,6 +30,35 @@ export interface ExportImportRequest {
 	timeZone?: string;
 	db?: string;
 	adapters?: Adapter[];
+	/** Zendesk only: ticket audits and metric events JSON, for the group changes and SLA breaches the CSV cannot date. */
+	extras?: ExtraFile[];
+}
+
+export interface ExtraFile {
+	kind: 'zendesk-audits' | 'zendesk-metric-events' | 'zendesk-groups';
+	file: string;
+	name?: string;
+}
+
+/** Zendesk's groups as {groups: [{id, name}]} (the API) or {"id": "name"}: id -> name. */
+function groupNamesOf(json: unknown): Record<string, string> | null {
+	if (json && typeof json === 'object' && Array.isArray((json as { groups?: unknown }).groups)) {
+		const out: Record<string, string> = {};
+		for (const g of (json as { groups: { id?: unknown; name?: unknown }[] }).groups) if (g && g.id !== undefined && typeof g.name === 'string') out[String(g.id)] = g.name;
+		return out;
+	}
+	if (json && typeof json === 'object' && !Array.isArray(json) && Object.values(json).every((v) => typeof v === 'string')) return json as Record<string, string>;
+	return null;
+}
+
+function readJson(x: ExtraFile): unknown {
+	const label = x.name ?? path.basename(x.file);
+	if (!fs.existsSync(x.file)) throw new ImportFatalError(label, 'does not exist');
+	try {
+		return JSON.parse(fs.readFileSync(x.file, 'utf8'));
+	} catch (err) {
+		throw new ImportFatalError(label, `is not valid JSON (${(err as Error).message})`);
+	}
 }
 
 export interface ExportImportSummary extends ImportSummary {
@@ -149,15 +179,33 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 				await write(events, EVENT_FIELDS.map((f) => cell(row.record[f])).join(',') + '\n');
 			}
 		}
+		// Zendesk's JSON files add dated events after the CSV's, so an audit's event replaces the
+		// CSV's guess with the same id. Their "line" is the item's position in the JSON list.
+		const extras = req.extras ?? [];
+		if (extras.length && adapter.id !== 'zendesk') throw new ImportFatalError(extras[0].name ?? path.basename(extras[0].file), `audits and metric events go with a Zendesk ticket export, not ${adapter.label}`);
+		const groupsFile = extras.find((x) => x.kind === 'zendesk-groups');
+		const groupNames = groupsFile ? groupNamesOf(readJson(groupsFile)) : undefined;
+		if (groupsFile && !groupNames) throw new ImportFatalError(groupsFile.name ?? path.basename(groupsFile.file), 'is not a list of Zendesk groups ({"groups": [{"id", "name"}]})');
+		for (const x of extras.filter((e) => e.kind !== 'zendesk-groups')) {
+			const json = readJson(x);
+			const out = x.kind === 'zendesk-audits' ? convertZendeskAudits(json, ctx, { groupNames: groupNames ?? undefined }) : convertZendeskMetricEvents(json, ctx);
+			if ('fatal' in out) throw new ImportFatalError(x.name ?? path.basename(x.file), out.fatal);
+			for (const row of out.rows) {
+				if (row.kind !== 'event') continue;
+				eventsLines.push(row.line);
+				await write(events, EVENT_FIELDS.map((f) => cell(row.record[f])).join(',') + '\n');
+			}
+		}
 		await Promise.all([tickets, events].map((s) => new Promise<void>((r, j) => s.end((err?: Error | null) => (err ? j(err) : r())))));
 
 		const sha = await sha256(req.file);
 		const keep = path.join(exportsDir(req.db), sha);
+		const keptExtras = await Promise.all(extras.map(async (x) => ({ kind: x.kind, name: x.name ?? path.basename(x.file), sha: await sha256(x.file), file: x.file })));
 		const summary = await runImport({
 			ticketsFile,
 			eventsFile,
 			ticketsName: label,
-			eventsName: `${label} (events)`,
+			eventsName: extras.length ? `${label} + ${extras.map((x) => x.name ?? path.basename(x.file)).join(' + ')} (events)` : `${label} (events)`,
 			source: req.source,
 			timeZone,
 			db: req.db,
@@ -179,15 +227,16 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 					`INSERT INTO raw_exports VALUES ($sha, $adapter, $name, $options, $id, now())
 					ON CONFLICT (sha256) DO UPDATE SET adapter = excluded.adapter, file_name = excluded.file_name,
 						options = excluded.options, import_id = excluded.import_id, imported_at = excluded.imported_at`,
-					{ sha, adapter: adapter.id === 'generic' ? `generic:${req.mapping}` : adapter.id, name: label, options: JSON.stringify({ dateOrder: req.dateOrder ?? null, timeZone }), id: importId }
+					{ sha, adapter: adapter.id === 'generic' ? `generic:${req.mapping}` : adapter.id, name: label, options: JSON.stringify({ dateOrder: req.dateOrder ?? null, timeZone, extras: keptExtras.map(({ file: _f, ...k }) => k) }), id: importId }
 				);
 			}
 		});
 		// Kept after the commit: a crash in between leaves a file nobody points to, never the reverse.
-		if (!fs.existsSync(keep)) {
-			fs.mkdirSync(path.dirname(keep), { recursive: true });
-			fs.copyFileSync(req.file, `${keep}.part`);
-			fs.renameSync(`${keep}.part`, keep);
+		for (const [from, to] of [[req.file, keep], ...keptExtras.map((k) => [k.file, path.join(exportsDir(req.db), k.sha)])]) {
+			if (fs.existsSync(to) || path.resolve(from) === path.resolve(to)) continue;
+			fs.mkdirSync(path.dirname(to), { recursive: true });
+			fs.copyFileSync(from, `${to}.part`);
+			fs.renameSync(`${to}.part`, to);
 		}
 		const known = new Set(Object.keys(mappings.group_tier));
 		return { ...summary, adapter: adapter.id, adapterLabel: adapter.label, unmappedGroups: [...unmapped].filter((g) => !known.has(g)).sort(), notes };
@@ -200,7 +249,7 @@ export interface KeptExport {
 	sha256: string;
 	adapter: string;
 	file_name: string;
-	options: { dateOrder: 'dmy' | 'mdy' | null; timeZone: string };
+	options: { dateOrder: 'dmy' | 'mdy' | null; timeZone: string; extras?: { kind: ExtraFile['kind']; name: string; sha: string }[] };
 }
 
 export async function keptExports(db?: string): Promise<KeptExport[]> {
@@ -224,7 +273,8 @@ export async function reapplyMappings(db?: string, adapters: Adapter[] = ADAPTER
 				file,
 				name: k.file_name,
 				...(k.adapter.startsWith('generic:') ? { mapping: k.adapter.slice('generic:'.length) } : { format: k.adapter as AdapterId }),
-				dateOrder: k.options.dateOrder, source: 'cli', db, adapters })
+				dateOrder: k.options.dateOrder, source: 'cli', db, adapters,
+				extras: (k.options.extras ?? []).map((x) => ({ kind: x.kind, name: x.name, file: path.join(exportsDir(db), x.sha) })) })
 		);
 	}
 	return out;

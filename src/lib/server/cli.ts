@@ -14,7 +14,7 @@ import { findRunningServer, importThroughServer, removeServerInfo, writeServerIn
 import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
-import { importExport, type ExportImportSummary, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
+import { importExport, type ExportImportSummary, type ExtraFile, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
 import type { AdapterId, MappingKind } from '../import/adapters/types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -22,6 +22,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const COMMAND_HELP = {
 	import: `  handoff import --tickets FILE [--events FILE] [--db PATH] [--json] [--progress]
   handoff import --export FILE [--format F | --mapping NAME] [--date-order dmy|mdy] [--db PATH] [--json]
+                 [--audits audits.json] [--metric-events events.json] [--groups groups.json]   (Zendesk)
       Load a tickets file and, optionally, its events (CSV, JSON array or NDJSON, in
       Handoff's format), or a helpdesk's own export (--export): the format (zendesk,
       freshdesk, jsm, servicenow, servicenow-audit) is detected from its header unless
@@ -139,6 +140,9 @@ async function cmdImport(args: string[]): Promise<number> {
 			export: { type: 'string' },
 			format: { type: 'string' },
 			mapping: { type: 'string' },
+			audits: { type: 'string' },
+			'metric-events': { type: 'string' },
+			groups: { type: 'string' },
 			'date-order': { type: 'string' },
 			db: { type: 'string' },
 			json: { type: 'boolean', default: false },
@@ -147,7 +151,11 @@ async function cmdImport(args: string[]): Promise<number> {
 	});
 	if (values.export) {
 		if (values.format && values.mapping) throw new UsageError('use --format or --mapping, not both');
-		return cmdImportExport(values.export, values.format, values['date-order'], values.db, values.json, values.mapping);
+		const extras: ExtraFile[] = [];
+		if (values.groups) extras.push({ kind: 'zendesk-groups', file: path.resolve(values.groups), name: path.basename(values.groups) });
+		if (values.audits) extras.push({ kind: 'zendesk-audits', file: path.resolve(values.audits), name: path.basename(values.audits) });
+		if (values['metric-events']) extras.push({ kind: 'zendesk-metric-events', file: path.resolve(values['metric-events']), name: path.basename(values['metric-events']) });
+		return cmdImportExport(values.export, values.format, values['date-order'], values.db, values.json, values.mapping, extras);
 	}
 	if (values.mapping) throw new UsageError('--mapping reads a helpdesk export: use --export FILE --mapping NAME');
 	if (!values.tickets) throw new UsageError('import needs --tickets FILE, or --export FILE for a helpdesk export');
@@ -169,14 +177,22 @@ async function cmdImport(args: string[]): Promise<number> {
 	return 0;
 }
 
-async function cmdImportExport(file: string, format: string | undefined, dateOrder: string | undefined, dbArg: string | undefined, json: boolean, mapping?: string): Promise<number> {
+async function cmdImportExport(
+	file: string,
+	format: string | undefined,
+	dateOrder: string | undefined,
+	dbArg: string | undefined,
+	json: boolean,
+	mapping?: string,
+	extras: ExtraFile[] = []
+): Promise<number> {
 	if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') throw new UsageError('--date-order must be dmy (day first) or mdy (month first)');
 	const db = dbPath(dbArg);
 	const server = await findRunningServer(db);
 	try {
 		// With a server running, the export goes to its import queue, as canonical files do.
 		const s = (
-			server
+			server && !extras.length
 				? await importThroughServer(server, {
 						ticketsFile: path.resolve(file),
 						source: 'cli',
@@ -186,7 +202,9 @@ async function cmdImportExport(file: string, format: string | undefined, dateOrd
 							...(dateOrder ? { dateOrder: dateOrder as 'dmy' | 'mdy' } : {})
 						}
 					})
-				: await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, mapping: mapping ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db })
+				: server
+					? usageFail(`${db} is served at ${server.url}: stop it to import Zendesk audits or metric events from the command line`)
+					: await importExport({ file: path.resolve(file), name: path.basename(file), format: (format as AdapterId) ?? null, mapping: mapping ?? null, dateOrder: (dateOrder as 'dmy' | 'mdy') ?? null, source: 'cli', db, extras })
 		) as ExportImportSummary;
 		if (json) console.log(JSON.stringify(s, null, 2));
 		else {
@@ -202,6 +220,10 @@ async function cmdImportExport(file: string, format: string | undefined, dateOrd
 	} finally {
 		if (!server) await closeInstance(db);
 	}
+}
+
+function usageFail(message: string): never {
+	throw new UsageError(message);
 }
 
 async function cmdMap(args: string[]): Promise<number> {
