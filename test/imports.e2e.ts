@@ -103,10 +103,13 @@ test('a helpdesk export is recognised from its header, imported, and its groups 
 	await form.getByLabel('Export file').setInputFiles(path.join(import.meta.dirname, 'fixtures', 'adapters', 'zendesk-tickets.csv'));
 	await expect(page.getByTestId('export-detected')).toContainText('Detected: Zendesk');
 	await expect(form.getByLabel('Format')).toHaveValue('zendesk');
+	// With its audits, the escalation of ticket 102 to a tier-2 group gets its real time.
+	await form.getByLabel('Ticket audits').setInputFiles(path.join(import.meta.dirname, 'fixtures', 'adapters', 'zendesk-audits.json'));
 	await form.getByRole('button', { name: 'Import the export' }).click();
 	await expect(page.getByTestId('export-read-as')).toContainText('Zendesk');
 	await expect(page.getByTestId('unmapped-groups')).toContainText('no tier yet');
 	await expect(page.getByTestId('import-summary')).toBeVisible();
+	await expect(page.getByTestId('import-summary')).toContainText('zendesk-audits.json');
 	await expect(page.getByTestId('import-history').getByRole('row').nth(1)).toContainText('zendesk-tickets.csv');
 	// The groups are on the Settings page, waiting for a tier.
 	await open(page, '/settings');

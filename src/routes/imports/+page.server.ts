@@ -4,7 +4,7 @@ import { ImportFatalError, runImport } from '$lib/server/import';
 import { importHistory } from '$lib/server/status';
 import { maxUploadBytes, removeUpload, saveUpload, uploadFile, UploadError } from '$lib/server/uploads';
 import { z } from 'zod';
-import { importExport } from '$lib/server/adapter-import';
+import { importExport, type ExtraFile } from '$lib/server/adapter-import';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({
@@ -27,17 +27,27 @@ export const actions: Actions = {
 		if (!(file instanceof File) || file.size === 0) return fail(400, { exportError: { file: null, problem: 'choose an export file' } });
 		const opts = ExportForm.safeParse({ format: form.get('format') ?? '', date_order: form.get('date_order') ?? '' });
 		if (!opts.success) return fail(400, { exportError: { file: file.name, problem: opts.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') } });
-		let saved: string | null = null;
+		const saved: string[] = [];
 		try {
 			const up = await saveUpload(file.stream(), file.name, file.size);
-			saved = up.id;
+			saved.push(up.id);
+			// Zendesk's optional JSON files: audits, metric events and the group names.
+			const extras: ExtraFile[] = [];
+			for (const [field, kind] of [['groups', 'zendesk-groups'], ['audits', 'zendesk-audits'], ['metric_events', 'zendesk-metric-events']] as const) {
+				const f = form.get(field);
+				if (!(f instanceof File) || f.size === 0) continue;
+				const x = await saveUpload(f.stream(), f.name, f.size);
+				saved.push(x.id);
+				extras.push({ kind, file: uploadFile(x.id), name: x.name });
+			}
 			const exportSummary = await serializeWrite(() =>
 				importExport({
 					file: uploadFile(up.id),
 					name: up.name,
 					format: opts.data.format || null,
 					dateOrder: opts.data.date_order || null,
-					source: 'upload'
+					source: 'upload',
+					extras
 				})
 			);
 			return { exportSummary };
@@ -46,7 +56,7 @@ export const actions: Actions = {
 			if (err instanceof UploadError) return fail(err.status, { exportError: { file: null, problem: err.message } });
 			throw err;
 		} finally {
-			if (saved) removeUpload(saved);
+			saved.forEach(removeUpload);
 		}
 	},
 	upload: async ({ request }) => {
