@@ -81,9 +81,12 @@ describe('servicenowAuditAdapter.convert() on a small audit log', () => {
 			{ line: 6, row: 'ticket', ticket_id: 'INC9000001', created_at: '2016-03-02T09:01:00', resolved_at: '2016-03-03T16:02:00', status: 'Closed', priority: 'high', channel: 'Phone', category: 'Category 55', customer_id: 'Caller 2403', vip: 'false', team: 'Network', assignee: 'Engineer 3' },
 			{ line: 2, row: 'event', event_id: 'INC9000001:group:0', ticket_id: 'INC9000001', occurred_at: '2016-03-02T09:01:00', type: 'assigned', actor: 'Opened by 8', team: 'Service Desk', note: 'routed to Service Desk on creation' },
 			{ line: 3, row: 'event', event_id: 'INC9000001:assignee:1', ticket_id: 'INC9000001', occurred_at: '2016-03-02T09:20:00', type: 'assigned', actor: 'Updated by 21', team: 'Service Desk', note: 'assigned to Agent 7' },
+			{ line: 3, row: 'event', event_id: 'INC9000001:state:1', ticket_id: 'INC9000001', occurred_at: '2016-03-02T09:20:00', type: 'note', actor: 'Updated by 21', team: 'Service Desk', note: 'state New -> Active' },
 			{ line: 4, row: 'event', event_id: 'INC9000001:group:1', ticket_id: 'INC9000001', occurred_at: '2016-03-02T11:40:00', type: 'escalated', from_tier: '1', to_tier: '2', kind: 'functional', actor: 'Updated by 642', team: 'Network', note: 'from Service Desk to Network' },
 			{ line: 5, row: 'event', event_id: 'INC9000001:assignee:2', ticket_id: 'INC9000001', occurred_at: '2016-03-03T16:02:00', type: 'assigned', actor: 'Updated by 804', team: 'Network', note: 'assigned to Engineer 3' },
 			{ line: 5, row: 'event', event_id: 'INC9000001:resolved:1', ticket_id: 'INC9000001', occurred_at: '2016-03-03T16:02:00', type: 'resolved', actor: 'Updated by 804', team: 'Network', note: 'Resolved' },
+			// Closed on 8/3 17:00 by Updated by 908: the close is a note, the work ended at the resolution.
+			{ line: 6, row: 'event', event_id: 'INC9000001:state:2', ticket_id: 'INC9000001', occurred_at: '2016-03-08T17:00:00', type: 'note', actor: 'Updated by 908', team: 'Network', note: 'state Resolved -> Closed' },
 			// INC9000002, lines 7-12, in time order 7, 9, 8, 10, 11, 12 (line 8, update 3 of
 			// 4/3 10:30, is written before line 9, update 2 of 3/3 15:45). Opened straight into
 			// Database (3), handed down to Network (2), resolved, reopened (reopen_count 0 -> 1),
@@ -91,15 +94,20 @@ describe('servicenowAuditAdapter.convert() on a small audit log', () => {
 			{ line: 12, row: 'ticket', ticket_id: 'INC9000002', created_at: '2016-03-03T14:07:00', resolved_at: '2016-03-05T12:00:00', status: 'Closed', priority: 'urgent', channel: 'Phone', category: 'Category 40', customer_id: 'Caller 899', vip: 'false', team: 'Network', assignee: 'Engineer 3' },
 			{ line: 7, row: 'event', event_id: 'INC9000002:group:0', ticket_id: 'INC9000002', occurred_at: '2016-03-03T14:07:00', type: 'escalated', from_tier: '1', to_tier: '3', kind: 'functional', actor: 'Opened by 397', team: 'Database', note: 'routed to Database on creation' },
 			{ line: 9, row: 'event', event_id: 'INC9000002:group:1', ticket_id: 'INC9000002', occurred_at: '2016-03-03T15:45:00', type: 'de_escalated', from_tier: '3', to_tier: '2', kind: 'functional', actor: 'Updated by 21', team: 'Network', note: 'from Database to Network, assigned to Engineer 3' },
+			{ line: 9, row: 'event', event_id: 'INC9000002:state:1', ticket_id: 'INC9000002', occurred_at: '2016-03-03T15:45:00', type: 'note', actor: 'Updated by 21', team: 'Network', note: 'state New -> Active' },
 			{ line: 8, row: 'event', event_id: 'INC9000002:resolved:1', ticket_id: 'INC9000002', occurred_at: '2016-03-04T10:30:00', type: 'resolved', actor: 'Updated by 332', team: 'Network', note: 'Resolved' },
 			{ line: 10, row: 'event', event_id: 'INC9000002:reopen:1', ticket_id: 'INC9000002', occurred_at: '2016-03-05T08:15:00', type: 'reopened', actor: 'Updated by 703', team: 'Network', note: 'Resolved -> Active' },
 			{ line: 11, row: 'event', event_id: 'INC9000002:resolved:2', ticket_id: 'INC9000002', occurred_at: '2016-03-05T12:00:00', type: 'resolved', actor: 'Updated by 703', team: 'Network', note: 'Resolved' },
+			{ line: 12, row: 'event', event_id: 'INC9000002:state:2', ticket_id: 'INC9000002', occurred_at: '2016-03-10T13:00:00', type: 'note', actor: 'Updated by 908', team: 'Network', note: 'state Resolved -> Closed' },
 			// INC9000003, lines 13-15: Service Desk with Agent 7 from the start, then Hardware,
 			// which has no tier (tier 1: a handoff within tier 1), still open.
 			{ line: 15, row: 'ticket', ticket_id: 'INC9000003', created_at: '2016-03-14T07:58:00', status: 'Active', priority: 'low', channel: 'Phone', customer_id: 'Caller 314', vip: 'false', team: 'Hardware', assignee: 'Tech 2' },
 			{ line: 13, row: 'event', event_id: 'INC9000003:group:0', ticket_id: 'INC9000003', occurred_at: '2016-03-14T07:58:00', type: 'assigned', actor: 'Opened by 24', team: 'Service Desk', note: 'routed to Service Desk on creation, assigned to Agent 7' },
 			{ line: 14, row: 'event', event_id: 'INC9000003:group:1', ticket_id: 'INC9000003', occurred_at: '2016-03-14T09:30:00', type: 'reassigned', kind: 'functional', actor: 'Updated by 60', team: 'Hardware', note: 'from Service Desk to Hardware' },
-			{ line: 15, row: 'event', event_id: 'INC9000003:assignee:1', ticket_id: 'INC9000003', occurred_at: '2016-03-15T10:00:00', type: 'assigned', actor: 'Updated by 133', team: 'Hardware', note: 'assigned to Tech 2' }
+			{ line: 14, row: 'event', event_id: 'INC9000003:state:1', ticket_id: 'INC9000003', occurred_at: '2016-03-14T09:30:00', type: 'note', actor: 'Updated by 60', team: 'Hardware', note: 'state New -> Awaiting User Info' },
+			{ line: 15, row: 'event', event_id: 'INC9000003:assignee:1', ticket_id: 'INC9000003', occurred_at: '2016-03-15T10:00:00', type: 'assigned', actor: 'Updated by 133', team: 'Hardware', note: 'assigned to Tech 2' },
+			{ line: 15, row: 'event', event_id: 'INC9000003:state:2', ticket_id: 'INC9000003', occurred_at: '2016-03-15T10:00:00', type: 'note', actor: 'Updated by 133', team: 'Hardware', note: 'state Awaiting User Info -> Active' }
+
 		]);
 	});
 
@@ -170,7 +178,9 @@ describe('servicenowAuditAdapter.convert() on a small audit log', () => {
 		const shuffled = [rows[0], rows[1], ...rows.slice(5, 11), rows[2]];
 		const { out, notes } = await run(servicenowAuditAdapter, shuffled, { dateOrder: 'dmy' });
 		expect(notes).toEqual([{ line: 4, field: 'number', message: 'INC9000001 appears again after other incidents; these rows are skipped (sort the export by number to keep them)' }]);
-		expect(out.filter((r) => r.record.ticket_id === 'INC9000001').map((r) => r.line)).toEqual([3, 2, 3]);
+		// From lines 2 and 3 only: the ticket (its last row, 3), the creation (2), and on line 3
+		// Agent 7's assignment and the change New -> Active.
+		expect(out.filter((r) => r.record.ticket_id === 'INC9000001').map((r) => r.line)).toEqual([3, 2, 3, 3]);
 	});
 });
 
@@ -212,8 +222,11 @@ describe('servicenowAuditAdapter.convert() on the real UCI sample', () => {
 		//   group than the last known, 3 moves; INC0000458 back to the same, none): 259 - 11 + 3.
 		//   80 go up a tier, 36 down, 135 stay in one (most between unmapped groups, tier 1);
 		// - 88 assignee changes inside a group: assigned 251 + 88 = 339;
-		// - 300 resolutions, plus the 4 after the 4 reopens.
-		expect(byType).toEqual({ assigned: 339, resolved: 304, escalated: 128, reassigned: 135, de_escalated: 36, reopened: 4 });
+		// - 300 resolutions, plus the 4 after the 4 reopens;
+		// - 540 other changes of incident_state as notes (counted from the CSV, snapshots in time
+		//   order, INC0000137's stale line 359 left out, resolutions and reopens not counted):
+		//   the 300 closes (Resolved -> Closed) and 240 others (New -> Active, to Awaiting User Info...).
+		expect(byType).toEqual({ assigned: 339, resolved: 304, escalated: 128, reassigned: 135, de_escalated: 36, reopened: 4, note: 540 });
 		const escalatedTickets = new Set(out.filter((r) => r.record.type === 'escalated').map((r) => r.record.ticket_id));
 		expect(escalatedTickets.size).toBe(109);
 		const handoffTickets = new Set(out.filter((r) => ['escalated', 'de_escalated', 'reassigned'].includes(r.record.type)).map((r) => r.record.ticket_id));
@@ -229,19 +242,27 @@ describe('servicenowAuditAdapter.convert() on the real UCI sample', () => {
 		// 213: 70 -> 29 (tier 3): 3 > 1, escalated 1 -> 3.  214: 29 -> 23 (tier 3): 3 = 3,
 		// reassigned.  218: Awaiting User Info -> Resolved at 14/3 08:13: resolution 1.
 		// 219: Resolved -> Active, reopen_count 0 -> 1: reopen 1 at 17/3 16:27.  220: Resolved
-		// again at 16:28: resolution 2 (= reopen_count 1 + 1).  221: Closed, no event.
+		// again at 16:28: resolution 2 (= reopen_count 1 + 1).  221: Closed: a note (as every other
+		// change of state that is no resolution or reopen).
 		// The ticket keeps ServiceNow's resolved_at (17/3 16:28) and the last snapshot's fields.
 		const base = { row: 'event', ticket_id: 'INC0000102' };
 		expect(ofTicket(out, 'INC0000102')).toEqual([
 			{ line: 221, row: 'ticket', ticket_id: 'INC0000102', created_at: '2016-02-29T09:06:00', resolved_at: '2016-03-17T16:28:00', status: 'Closed', priority: 'normal', channel: 'Phone', category: 'Category 37', customer_id: 'Caller 307', vip: 'false', team: 'Group 23', assignee: 'Resolver 31' },
 			{ ...base, line: 203, event_id: 'INC0000102:group:0', occurred_at: '2016-02-29T09:06:00', type: 'assigned', actor: 'Opened by  131', team: 'Group 70', note: 'routed to Group 70 on creation, assigned to Resolver 31' },
+			// 205: New -> Awaiting User Info at 29/2 20:09; 209: back to Active at 3/3 17:29.
+			{ ...base, line: 205, event_id: 'INC0000102:state:1', occurred_at: '2016-02-29T20:09:00', type: 'note', actor: 'Updated by 111', team: 'Group 70', note: 'state New -> Awaiting User Info' },
+			{ ...base, line: 209, event_id: 'INC0000102:state:2', occurred_at: '2016-03-03T17:29:00', type: 'note', actor: 'Updated by 727', team: 'Group 70', note: 'state Awaiting User Info -> Active' },
 			{ ...base, line: 210, event_id: 'INC0000102:group:1', occurred_at: '2016-03-04T11:15:00', type: 'reassigned', kind: 'functional', actor: 'Updated by 451', team: 'Group 50', note: 'from Group 70 to Group 50' },
 			{ ...base, line: 212, event_id: 'INC0000102:group:2', occurred_at: '2016-03-04T12:17:00', type: 'reassigned', kind: 'functional', actor: 'Updated by 259', team: 'Group 70', note: 'from Group 50 to Group 70' },
 			{ ...base, line: 213, event_id: 'INC0000102:group:3', occurred_at: '2016-03-04T14:08:00', type: 'escalated', from_tier: '1', to_tier: '3', kind: 'functional', actor: 'Updated by 336', team: 'Group 29', note: 'from Group 70 to Group 29' },
 			{ ...base, line: 214, event_id: 'INC0000102:group:4', occurred_at: '2016-03-04T15:51:00', type: 'reassigned', kind: 'functional', actor: 'Updated by 135', team: 'Group 23', note: 'from Group 29 to Group 23' },
+			// 215: Active -> Awaiting User Info at 7/3 11:50.
+			{ ...base, line: 215, event_id: 'INC0000102:state:3', occurred_at: '2016-03-07T11:50:00', type: 'note', actor: 'Updated by 507', team: 'Group 23', note: 'state Active -> Awaiting User Info' },
 			{ ...base, line: 218, event_id: 'INC0000102:resolved:1', occurred_at: '2016-03-14T08:13:00', type: 'resolved', actor: 'Updated by 135', team: 'Group 23', note: 'Resolved' },
 			{ ...base, line: 219, event_id: 'INC0000102:reopen:1', occurred_at: '2016-03-17T16:27:00', type: 'reopened', actor: 'Updated by 241', team: 'Group 23', note: 'Resolved -> Active' },
-			{ ...base, line: 220, event_id: 'INC0000102:resolved:2', occurred_at: '2016-03-17T16:28:00', type: 'resolved', actor: 'Updated by 241', team: 'Group 23', note: 'Resolved' }
+			{ ...base, line: 220, event_id: 'INC0000102:resolved:2', occurred_at: '2016-03-17T16:28:00', type: 'resolved', actor: 'Updated by 241', team: 'Group 23', note: 'Resolved' },
+			// 221: closed at 24/3 18:59.
+			{ ...base, line: 221, event_id: 'INC0000102:state:4', occurred_at: '2016-03-24T18:59:00', type: 'note', actor: 'Updated by 908', team: 'Group 23', note: 'state Resolved -> Closed' }
 		]);
 	});
 
@@ -254,7 +275,7 @@ describe('servicenowAuditAdapter.convert() on the real UCI sample', () => {
 		// 10/3 22:09.  1337: `?` again, no event.  1342: `?` -> 70, the group it was last in:
 		// no move; Resolver 149 is its first assignee (assignee 1) and the state is Resolved at
 		// 18/3 13:48 (resolution 1); the assignment comes first, so it is resolved by its
-		// assignee's group.  1343: Closed, no event. Tier path 1 -> 2 -> 1 -> 2 -> 1.
+		// assignee's group.  1343: Closed, a note. Tier path 1 -> 2 -> 1 -> 2 -> 1.
 		const base = { row: 'event', ticket_id: 'INC0000458' };
 		expect(ofTicket(out, 'INC0000458')).toEqual([
 			{ line: 1343, row: 'ticket', ticket_id: 'INC0000458', created_at: '2016-02-29T23:53:00', resolved_at: '2016-03-18T13:48:00', status: 'Closed', priority: 'normal', channel: 'Phone', category: 'Category 53', customer_id: 'Caller 841', vip: 'false', team: 'Group 70', assignee: 'Resolver 149' },
@@ -262,8 +283,13 @@ describe('servicenowAuditAdapter.convert() on the real UCI sample', () => {
 			{ ...base, line: 1332, event_id: 'INC0000458:group:1', occurred_at: '2016-03-02T14:26:00', type: 'de_escalated', from_tier: '2', to_tier: '1', kind: 'functional', actor: 'Updated by 213', team: 'Group 70', note: 'from Group 25 to Group 70' },
 			{ ...base, line: 1333, event_id: 'INC0000458:group:2', occurred_at: '2016-03-02T18:24:00', type: 'escalated', from_tier: '1', to_tier: '2', kind: 'functional', actor: 'Updated by 578', team: 'Group 25', note: 'from Group 70 to Group 25' },
 			{ ...base, line: 1336, event_id: 'INC0000458:group:3', occurred_at: '2016-03-10T22:09:00', type: 'de_escalated', from_tier: '2', to_tier: '1', kind: 'functional', actor: 'Updated by 467', team: 'Group 70', note: 'from Group 25 to Group 70' },
+			// 1336 is also New -> Active; 1338: Active -> Awaiting User Info at 12/3 00:49 (group `?`:
+			// the last group known, Group 70, stays).
+			{ ...base, line: 1336, event_id: 'INC0000458:state:1', occurred_at: '2016-03-10T22:09:00', type: 'note', actor: 'Updated by 467', team: 'Group 70', note: 'state New -> Active' },
+			{ ...base, line: 1338, event_id: 'INC0000458:state:2', occurred_at: '2016-03-12T00:49:00', type: 'note', actor: 'Updated by 429', team: 'Group 70', note: 'state Active -> Awaiting User Info' },
 			{ ...base, line: 1342, event_id: 'INC0000458:assignee:1', occurred_at: '2016-03-18T13:48:00', type: 'assigned', actor: 'Updated by 573', team: 'Group 70', note: 'assigned to Resolver 149' },
-			{ ...base, line: 1342, event_id: 'INC0000458:resolved:1', occurred_at: '2016-03-18T13:48:00', type: 'resolved', actor: 'Updated by 573', team: 'Group 70', note: 'Resolved' }
+			{ ...base, line: 1342, event_id: 'INC0000458:resolved:1', occurred_at: '2016-03-18T13:48:00', type: 'resolved', actor: 'Updated by 573', team: 'Group 70', note: 'Resolved' },
+			{ ...base, line: 1343, event_id: 'INC0000458:state:3', occurred_at: '2016-03-24T18:59:00', type: 'note', actor: 'Updated by 908', team: 'Group 70', note: 'state Resolved -> Closed' }
 		]);
 	});
 
@@ -277,14 +303,16 @@ describe('servicenowAuditAdapter.convert() on the real UCI sample', () => {
 		// snapshot's 07:27 predates the opening).  331: 72 -> 73 (tier 2): escalated 1 -> 2 at
 		// 09:59.  332: Resolver 198 is assigned inside Group 73 at 1/3 14:13: assigned, no
 		// handoff.  334: Active -> Resolved at 3/3 10:16 (same minute as 333; update 4 after 3).
-		// 335: Closed, no event.
+		// 332 is also New -> Active; 335: Closed at 8/3 11:00, a note.
 		const base = { row: 'event', ticket_id: 'INC0000130' };
 		expect(ofTicket(out, 'INC0000130')).toEqual([
 			{ line: 335, row: 'ticket', ticket_id: 'INC0000130', created_at: '2016-02-29T09:41:00', resolved_at: '2016-03-03T10:16:00', status: 'Closed', priority: 'normal', channel: 'Phone', category: 'Category 61', customer_id: 'Caller 314', vip: 'false', team: 'Group 73', assignee: 'Resolver 198' },
 			{ ...base, line: 330, event_id: 'INC0000130:group:0', occurred_at: '2016-02-29T09:41:00', type: 'assigned', actor: 'Opened by  62', team: 'Group 72', note: 'routed to Group 72 on creation' },
 			{ ...base, line: 331, event_id: 'INC0000130:group:1', occurred_at: '2016-02-29T09:59:00', type: 'escalated', from_tier: '1', to_tier: '2', kind: 'functional', actor: 'Updated by 133', team: 'Group 73', note: 'from Group 72 to Group 73' },
 			{ ...base, line: 332, event_id: 'INC0000130:assignee:1', occurred_at: '2016-03-01T14:13:00', type: 'assigned', actor: 'Updated by 755', team: 'Group 73', note: 'assigned to Resolver 198' },
-			{ ...base, line: 334, event_id: 'INC0000130:resolved:1', occurred_at: '2016-03-03T10:16:00', type: 'resolved', actor: 'Updated by 533', team: 'Group 73', note: 'Resolved' }
+			{ ...base, line: 332, event_id: 'INC0000130:state:1', occurred_at: '2016-03-01T14:13:00', type: 'note', actor: 'Updated by 755', team: 'Group 73', note: 'state New -> Active' },
+			{ ...base, line: 334, event_id: 'INC0000130:resolved:1', occurred_at: '2016-03-03T10:16:00', type: 'resolved', actor: 'Updated by 533', team: 'Group 73', note: 'Resolved' },
+			{ ...base, line: 335, event_id: 'INC0000130:state:2', occurred_at: '2016-03-08T11:00:00', type: 'note', actor: 'Updated by 908', team: 'Group 73', note: 'state Resolved -> Closed' }
 		]);
 	});
 

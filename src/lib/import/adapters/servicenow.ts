@@ -392,7 +392,9 @@ function staleReason(s: Snapshot, prev: Snapshot, max: { reassignments: number; 
  *   ticket keeps, is in the UCI log the time of the last update made while Resolved.)
  *   n = reopen_count + 1, as the list adapter numbers it.
  * - `<number>:reopen:<n>` when a Resolved/Closed incident is active again or reopen_count rises.
- * Resolved -> Closed is no event: the work ended at the resolution.
+ * - `<number>:state:<n>`, any other change of incident_state (New -> Active, to Awaiting User
+ *   Info, Resolved -> Closed: the close): a `note`, so the timeline shows it; the work ended at
+ *   the resolution, so closing is no second resolution.
  */
 function convertIncident(snapshots: Snapshot[], ctx: ConvertContext, order: DateOrder, cells: Cells, tierOf: (g: string) => number): ConvertedRow[] {
 	const sorted = inTimeOrder(snapshots);
@@ -410,6 +412,7 @@ function convertIncident(snapshots: Snapshot[], ctx: ConvertContext, order: Date
 	let assignments = 0;
 	let resolutions = 0;
 	let reopenNo = 0;
+	let stateChanges = 0;
 	let lastResolvedAt = '';
 	let prev: Snapshot | null = null;
 	const max = { reassignments: 0, reopens: 0 };
@@ -424,7 +427,8 @@ function convertIncident(snapshots: Snapshot[], ctx: ConvertContext, order: Date
 		}
 		const atCreation = prev === null;
 
-		if (prev && !isDone(s.state) && (isDone(prev.state) || s.reopens > prev.reopens)) {
+		const reopened = prev !== null && !isDone(s.state) && (isDone(prev.state) || s.reopens > prev.reopens);
+		if (prev && reopened) {
 			reopenNo = s.reopens > reopenNo ? s.reopens : reopenNo + 1;
 			emit(s, { event_id: `${number}:reopen:${reopenNo}`, occurred_at: s.at, type: 'reopened', team: group, note: `${prev.state} -> ${s.state}` });
 		}
@@ -463,6 +467,10 @@ function convertIncident(snapshots: Snapshot[], ctx: ConvertContext, order: Date
 			resolutions = Math.max(resolutions + 1, (Number.isNaN(s.reopens) ? 0 : s.reopens) + 1);
 			lastResolvedAt = s.at;
 			emit(s, { event_id: `${number}:resolved:${resolutions}`, occurred_at: s.at, type: 'resolved', team: group, note: s.state });
+		} else if (prev && s.state !== prev.state && !reopened) {
+			// Any other change of state (New -> Active, to Awaiting User Info, Resolved -> Closed):
+			// a note on the timeline. Resolutions and reopens have their own events above.
+			emit(s, { event_id: `${number}:state:${++stateChanges}`, occurred_at: s.at, type: 'note', team: group, note: `state ${prev.state} -> ${s.state}` });
 		}
 
 		if (!Number.isNaN(s.reassignments)) max.reassignments = Math.max(max.reassignments, s.reassignments);
