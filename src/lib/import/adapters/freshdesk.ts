@@ -4,8 +4,8 @@
 // has one (the resolution due time); a breached first response has none and is only noted.
 import { isMissing } from '../real-dates.ts';
 import type { Adapter, ConvertContext, ConvertedRow, SourceRow } from './types.ts';
+import { eventRecord, ticketRecord } from './records.ts';
 import {
-	eventRecord,
 	firstOf,
 	getter,
 	mapStatus,
@@ -14,7 +14,6 @@ import {
 	routedEvent,
 	scoreHeader,
 	splitTags,
-	ticketRecord,
 	type Getter
 } from './zendesk.ts';
 

@@ -21,17 +21,13 @@ import {
 	type ValueMappings,
 	streamOf
 } from './types.ts';
+import { eventRecord, ticketRecord } from './records.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared by every adapter
 
-export function emptyTicket(): CanonicalRecord {
-	return Object.fromEntries(TICKET_FIELDS.map((f) => [f, '']));
-}
-
-export function emptyEvent(): CanonicalRecord {
-	return Object.fromEntries(EVENT_FIELDS.map((f) => [f, '']));
-}
+export const emptyTicket = (): CanonicalRecord => ticketRecord();
+export const emptyEvent = (): CanonicalRecord => eventRecord();
 
 /**
  * A group's tier: the user's mapping, else tier 1, and the pipeline hears about the group (once

@@ -3,12 +3,11 @@
 // it, as in the UCI "incident management process enriched event log"). Both become canonical
 // tickets and events; tiers come from the user's group -> tier mapping, never from ServiceNow's
 // `escalation` field (SLA-driven). Validation and the import itself are server/adapter-import.ts's.
-import { EVENT_FIELDS, PRIORITIES, TICKET_FIELDS } from '../canonical.ts';
+import { PRIORITIES } from '../canonical.ts';
 import { detectDateOrder, isMissing, needsDateOrder, parseExportDate, type DateOrder } from '../real-dates.ts';
 import type { Adapter, CanonicalRecord, ConvertContext, ConvertedRow, SourceRow } from './types.ts';
 
-type TicketField = (typeof TICKET_FIELDS)[number];
-type EventField = (typeof EVENT_FIELDS)[number];
+import { eventRecord, ticketRecord, type EventField } from './records.ts';
 
 /** How many rows are read before the date order is decided, when the user has not chosen it. */
 const DATE_DETECTION_ROWS = 500;
@@ -123,18 +122,6 @@ function tiersFor(ctx: ConvertContext): (group: string) => number {
 		}
 		return 1;
 	};
-}
-
-function ticketRecord(fields: Partial<Record<TicketField, string>>): CanonicalRecord {
-	const record: CanonicalRecord = {};
-	for (const f of TICKET_FIELDS) record[f] = fields[f] ?? '';
-	return record;
-}
-
-function eventRecord(fields: Partial<Record<EventField, string>>): CanonicalRecord {
-	const record: CanonicalRecord = {};
-	for (const f of EVENT_FIELDS) record[f] = fields[f] ?? '';
-	return record;
 }
 
 const toInt = (v: string) => (/^\d+$/.test(v) ? Number(v) : NaN);

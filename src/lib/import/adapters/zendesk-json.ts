@@ -4,7 +4,8 @@
 // the files and imports the events after the ticket CSV's (same ids replace, see below).
 import { z } from 'zod';
 import type { ConvertContext, ConvertedRow } from './types.ts';
-import { eventRecord, readDate, tierOf } from './zendesk.ts';
+import { eventRecord } from './records.ts';
+import { readDate, tierOf } from './zendesk.ts';
 
 /** A Zendesk id: a number in the API, a string once it went through other tools. */
 const zid = z.union([z.string(), z.number()]).transform(String);

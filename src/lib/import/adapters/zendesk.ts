@@ -5,10 +5,10 @@
 // A "Category [list]" custom field, when there is one, is the category (else Ticket type), and a
 // "vip" tag or "VIP [flag]" field marks a VIP. The small helpers at the bottom are shared with
 // the Freshdesk adapter and the audits converter.
-import { EVENT_FIELDS, TICKET_FIELDS } from '../canonical.ts';
 import { isMissing, parseExportDate } from '../real-dates.ts';
 import { parseTimestamp, TimeZoneRules } from '../timestamps.ts';
 import type { Adapter, CanonicalRecord, ConvertContext, ConvertedRow, SourceRow } from './types.ts';
+import { eventRecord, ticketRecord } from './records.ts';
 
 /** Columns that only a Zendesk ticket export has together; detect() scores the share present. */
 const IDENTIFYING = [
@@ -215,18 +215,6 @@ export function routedEvent(ticket: string, group: string, at: string, ctx: Conv
 		team: group,
 		note: `routed to ${group}`
 	});
-}
-
-export function ticketRecord(fields: Partial<Record<(typeof TICKET_FIELDS)[number], string>>): CanonicalRecord {
-	const r: CanonicalRecord = {};
-	for (const f of TICKET_FIELDS) r[f] = fields[f] ?? '';
-	return r;
-}
-
-export function eventRecord(fields: Partial<Record<(typeof EVENT_FIELDS)[number], string>>): CanonicalRecord {
-	const r: CanonicalRecord = {};
-	for (const f of EVENT_FIELDS) r[f] = fields[f] ?? '';
-	return r;
 }
 
 export function splitTags(tags: string): Set<string> {
