@@ -2,50 +2,22 @@
 // optional Every response status, Association type, Full name and Contact ID), read by hand.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventSchema, fieldErrors, ticketSchema } from '../src/lib/import/canonical.ts';
 import { parseExportText } from '../src/lib/import/adapters/source.ts';
-import { EMPTY_MAPPINGS, streamOf, type ConvertContext, type ConvertedRow, type ConvertNote, type SourceRow, type ValueMappings } from '../src/lib/import/adapters/types.ts';
+import { EMPTY_MAPPINGS, type ConvertContext, type ConvertedRow, type SourceRow, type ValueMappings } from '../src/lib/import/adapters/types.ts';
+import { blankEvent, blankTicket, convertAll, eventsOf, makeContext, rejectedFields, ticketsOf } from './adapter-helpers.ts';
 import { freshdeskAdapter } from '../src/lib/import/adapters/freshdesk.ts';
 import { zendeskAdapter } from '../src/lib/import/adapters/zendesk.ts';
-import { TimeZoneRules } from '../src/lib/import/timestamps.ts';
 
 const FIXTURE = new URL('./fixtures/adapters/freshdesk-tickets.csv', import.meta.url);
 const export_ = parseExportText(fs.readFileSync(FIXTURE, 'utf8'));
 const TIERS: ValueMappings = { ...EMPTY_MAPPINGS, group_tier: { Frontline: 1, 'Engineering L2': 2 } };
 
-function context(mappings: ValueMappings = TIERS) {
-	const notes: ConvertNote[] = [];
-	const unmapped: string[] = [];
-	const ctx: ConvertContext = {
-		timeZone: 'America/New_York',
-		dateOrder: null,
-		mappings,
-		note: (n) => notes.push(n),
-		unmappedGroup: (g) => unmapped.push(g)
-	};
-	return { ctx, notes, unmapped };
-}
-
-async function convert(rows: SourceRow[], ctx: ConvertContext): Promise<ConvertedRow[]> {
-	const out: ConvertedRow[] = [];
-	for await (const r of freshdeskAdapter.convert(streamOf(rows), ctx)) out.push(r);
-	return out;
-}
-
-const tickets = (out: ConvertedRow[]) => out.filter((r) => r.kind === 'ticket').map((r) => r.record);
-const events = (out: ConvertedRow[]) => out.filter((r) => r.kind === 'event').map((r) => r.record);
-
-function rejects(out: ConvertedRow[]): string[] {
-	const zone = new TimeZoneRules('America/New_York');
-	const schemas = { ticket: ticketSchema(zone), event: eventSchema(zone) };
-	return out.flatMap((r) => {
-		const res = schemas[r.kind].safeParse(r.record);
-		return res.success ? [] : fieldErrors(res.error).map((e) => `${r.line}:${e.field}`);
-	});
-}
-
-const blankTicket = { ticket_id: '', created_at: '', first_response_at: '', resolved_at: '', status: '', priority: '', channel: '', category: '', customer_id: '', vip: 'false', team: '', assignee: '', csat_score: '', subject: '', description: '' };
-const blankEvent = { event_id: '', ticket_id: '', occurred_at: '', type: '', from_tier: '', to_tier: '', kind: '', trigger: '', actor: '', team: '', note: '' };
+const context = (mappings: ValueMappings = TIERS) => makeContext('America/New_York', mappings);
+const convert = (rows: SourceRow[], ctx: ConvertContext) => convertAll(freshdeskAdapter, rows, ctx);
+const tickets = ticketsOf;
+const events = eventsOf;
+/** The canonical fields rejected, per converted row ('' when valid). */
+const rejects = (out: ConvertedRow[]) => rejectedFields(out, 'America/New_York');
 
 describe('freshdeskAdapter.convert()', () => {
 	it('turns each ticket row into a canonical ticket, read by hand', async () => {
