@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { closeInstance, dbPath, getInstance, DatabaseLockedError } from './db.ts';
 import { ImportFatalError, runImport, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
-import { findRunningServer, importThroughServer, removeServerInfo, writeServerInfo } from './server-link.ts';
+import { findRunningServer, importThroughServer, linkHeaders, newLinkToken, removeServerInfo, writeServerInfo } from './server-link.ts';
 import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
@@ -383,7 +383,7 @@ async function cmdKpis(args: string[]): Promise<number> {
 	if (server) {
 		const url = new URL('/api/kpis', server.url);
 		for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
-		const res = await fetch(url);
+		const res = await fetch(url, { headers: linkHeaders(server) });
 		const body = (await res.json()) as KpiReport & { message?: string };
 		if (!res.ok) throw new Error(body.message ?? `the server answered HTTP ${res.status}`);
 		report = body;
@@ -451,6 +451,8 @@ async function cmdServe(args: string[]): Promise<number> {
 	// adapter-node assumes https when ORIGIN is unset, and SvelteKit's CSRF check would then
 	// refuse every form post to this plain-http server. Tell it the protocol we really serve,
 	// in a header we set ourselves (a client cannot choose it). Behind a TLS proxy, set ORIGIN.
+	// The token the command line presents to this server (see server-link.ts); the web app reads it.
+	process.env.HANDOFF_LINK_TOKEN = newLinkToken();
 	const protocolHeader = 'x-handoff-protocol';
 	if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = protocolHeader;
 	const { handler } = (await import(pathToFileURL(path.join(ROOT, 'build', 'handler.js')).href)) as {
@@ -468,7 +470,7 @@ async function cmdServe(args: string[]): Promise<number> {
 	const actualPort = typeof addr === 'object' && addr ? addr.port : port;
 	const shownHost = values.host.includes(':') ? `[${values.host}]` : values.host;
 	const url = `http://${shownHost}:${actualPort}`;
-	writeServerInfo({ pid: process.pid, url, db, startedAt: new Date().toISOString() });
+	writeServerInfo({ pid: process.pid, url, db, startedAt: new Date().toISOString(), token: process.env.HANDOFF_LINK_TOKEN! });
 	console.log(`Handoff is serving ${path.relative(process.cwd(), db) || db} at ${url}`);
 
 	await new Promise<void>((resolve) => {

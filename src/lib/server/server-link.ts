@@ -1,6 +1,9 @@
 // How a CLI process and a running server share one DuckDB file. DuckDB lets one process write
 // a file, so the server leaves a note beside the database (<db>.server.json) while it runs;
 // the CLI reads it and hands its import to the server over HTTP instead of opening the file.
+// The note holds a random token, readable only by the file's owner, that the server accepts as
+// an administrator: whoever can read the note can read the database beside it anyway.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import path from 'node:path';
@@ -12,6 +15,17 @@ export interface ServerInfo {
 	url: string;
 	db: string;
 	startedAt: string;
+	/** Bearer token the server accepts from command-line clients on this machine. */
+	token: string;
+}
+
+export function newLinkToken(): string {
+	return randomBytes(32).toString('base64url');
+}
+
+/** Headers that authenticate a command-line request to the running server. */
+export function linkHeaders(server: Pick<ServerInfo, 'token'>): Record<string, string> {
+	return { authorization: `Bearer ${server.token}` };
 }
 
 export function serverInfoPath(db: string): string {
@@ -19,7 +33,9 @@ export function serverInfoPath(db: string): string {
 }
 
 export function writeServerInfo(info: ServerInfo): void {
-	fs.writeFileSync(serverInfoPath(info.db), JSON.stringify(info, null, 2));
+	const file = serverInfoPath(info.db);
+	fs.rmSync(file, { force: true });
+	fs.writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
 }
 
 export function removeServerInfo(db: string): void {
@@ -65,7 +81,7 @@ async function upload(server: ServerInfo, file: string): Promise<string> {
 	url.searchParams.set('name', path.basename(file));
 	const res = await fetch(url, {
 		method: 'POST',
-		headers: { 'content-type': 'application/octet-stream', 'content-length': String(fs.statSync(file).size) },
+		headers: { ...linkHeaders(server), 'content-type': 'application/octet-stream', 'content-length': String(fs.statSync(file).size) },
 		body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>,
 		duplex: 'half'
 	} as RequestInit);
@@ -84,14 +100,14 @@ export async function importThroughServer(
 	const events = files.eventsFile ? await upload(server, files.eventsFile) : undefined;
 	const res = await fetch(new URL('/api/imports', server.url), {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: new URL(server.url).origin },
+		headers: { ...linkHeaders(server), 'content-type': 'application/json', origin: new URL(server.url).origin },
 		body: JSON.stringify({ tickets, events, source: files.source, ...(files.export ? { export: files.export } : {}) })
 	});
 	let job = (await res.json()) as ImportJob & { message?: string };
 	if (!res.ok) throw new Error(job.message ?? `the server refused the import (HTTP ${res.status})`);
 	while (job.state === 'queued' || job.state === 'running') {
 		await new Promise((r) => setTimeout(r, 250));
-		const poll = await fetch(new URL(`/api/imports/jobs/${job.id}`, server.url));
+		const poll = await fetch(new URL(`/api/imports/jobs/${job.id}`, server.url), { headers: linkHeaders(server) });
 		job = (await poll.json()) as ImportJob;
 		if (job.progress) onProgress?.(job.progress);
 	}
