@@ -16,6 +16,10 @@ import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
 import { importExport, type ExportImportSummary, type ExtraFile, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
 import type { AdapterId, MappingKind } from '../import/adapters/types.ts';
+import { runAs } from './actor.ts';
+import { AccountError } from './auth.ts';
+import { cmdUser, USER_HELP } from './cli-user.ts';
+import { ExposedWithoutAccountsError, refuseOpenNetworkBind } from './exposure.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -49,7 +53,9 @@ const COMMAND_HELP = {
       with the period's last week). Asks the server if one is running.`,
 	serve: `  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
       Build the web app if needed and serve it (default http://127.0.0.1:3000). An empty
-      database gets demo data first.`
+      database gets demo data first. With no account it serves this machine only (and is
+      open there); to serve a network address, add an admin first with 'handoff user add'.`,
+	user: USER_HELP
 };
 
 const HELP = `handoff: escalation KPIs and blameless reviews for support teams
@@ -439,6 +445,12 @@ async function cmdServe(args: string[]): Promise<number> {
 	if (!values['no-build']) buildIfNeeded();
 
 	await getInstance(db);
+	try {
+		await refuseOpenNetworkBind(values.host, db);
+	} catch (err) {
+		await closeInstance(db);
+		throw err;
+	}
 	if (await databaseIsEmpty()) {
 		const n = Number(process.env.HANDOFF_DEMO_TICKETS ?? DEMO_DEFAULT_TICKETS);
 		console.log(`The database is empty: loading ${fmt(n)} demo tickets (clear them from the home page)…`);
@@ -485,7 +497,12 @@ async function cmdServe(args: string[]): Promise<number> {
 	return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command; its changes are audited as made by 'cli'. */
+export function main(argv: string[]): Promise<number> {
+	return runAs('cli', () => run(argv));
+}
+
+async function run(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	try {
 		if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -507,6 +524,10 @@ export async function main(argv: string[]): Promise<number> {
 				return await cmdKpis(rest);
 			case 'serve':
 				return await cmdServe(rest);
+			case 'user':
+				return await cmdUser(rest, (message) => {
+					throw new UsageError(message);
+				});
 			default:
 				throw new UsageError(`unknown command "${command}"`);
 		}
@@ -518,6 +539,14 @@ export async function main(argv: string[]): Promise<number> {
 		if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
 			console.error(`handoff: ${(err as Error).message}\nRun 'handoff --help' for usage.`);
 			return 2;
+		}
+		if (err instanceof ExposedWithoutAccountsError) {
+			console.error(`handoff: ${err.message}`);
+			return 1;
+		}
+		if (err instanceof AccountError) {
+			console.error(`handoff: ${err.message}`);
+			return 1;
 		}
 		if (err instanceof DatabaseLockedError) {
 			console.error(`handoff: ${err.message}`);

@@ -17,6 +17,7 @@ import { detectFormat, FatalFileError, readRecords, type FileFormat } from '../i
 import { TimeZoneRules } from '../import/timestamps.ts';
 import { dbPath, query, withConnection } from './db.ts';
 import { rebuildFacts } from './facts.ts';
+import { currentActor } from './actor.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -569,9 +570,10 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const status = m.rejectedTickets + rejectedEvents > 0 ? 'committed_with_rejects' : 'committed';
 	await conn.run(
 		`INSERT INTO imports VALUES ($id, $source, $format, $tfile, $tsha, $efile, $esha, $started, now(), $status,
-			$tread, $tins, $tupd, $tunch, $trej, $eread, $eins, $eupd, $eunch, $erej, $warnings)`,
+			$tread, $tins, $tupd, $tunch, $trej, $eread, $eins, $eupd, $eunch, $erej, $warnings, $by)`,
 		{
 			id,
+			by: currentActor(),
 			source: m.req.source,
 			format: m.req.format ?? 'canonical',
 			tfile: m.ticketsLabel,

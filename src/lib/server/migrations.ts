@@ -150,7 +150,7 @@ CREATE SEQUENCE audit_seq;
 CREATE TABLE audit_log (
 	id INTEGER PRIMARY KEY DEFAULT nextval('audit_seq'),
 	changed_at TIMESTAMPTZ NOT NULL,
-	actor VARCHAR NOT NULL,           -- the signed-in user once accounts exist; 'local' until then
+	actor VARCHAR NOT NULL,           -- the signed-in user; 'local' on an open loopback server, 'cli' for the command line
 	entity VARCHAR NOT NULL,          -- review, moment, finding, action
 	entity_id INTEGER NOT NULL,
 	review_id INTEGER,
@@ -183,6 +183,31 @@ CREATE TABLE column_mappings (
 	spec VARCHAR NOT NULL,            -- JSON: which export column is which canonical field
 	updated_at TIMESTAMPTZ NOT NULL
 );
+`
+	},
+	{
+		version: 5,
+		name: 'accounts: users with roles, sign-in sessions, who ran each import',
+		sql: `
+CREATE TABLE users (
+	username VARCHAR PRIMARY KEY,     -- the sign-in name, lower case
+	display_name VARCHAR NOT NULL,
+	role VARCHAR NOT NULL,            -- viewer, reviewer, admin
+	password_hash VARCHAR NOT NULL,   -- scrypt$N$r$p$salt$hash (base64url)
+	created_at TIMESTAMPTZ NOT NULL,
+	created_by VARCHAR NOT NULL,
+	password_changed_at TIMESTAMPTZ NOT NULL,
+	last_sign_in TIMESTAMPTZ
+);
+CREATE TABLE sessions (
+	token_hash VARCHAR PRIMARY KEY,   -- sha256 of the cookie value; the value itself is never stored
+	username VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	expires_at TIMESTAMPTZ NOT NULL,
+	user_agent VARCHAR
+);
+ALTER TABLE imports ADD COLUMN imported_by VARCHAR;
+ALTER TABLE audit_log ALTER COLUMN entity_id DROP NOT NULL; -- accounts and settings have no number
 `
 	}
 ];

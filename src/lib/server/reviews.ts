@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { query, withConnection } from './db.ts';
+import { audit } from './audit.ts';
 import { ensureFacts } from './facts.ts';
 import { kpiTickets, loadSlaTargets, parseDrillParams, parseKpiParams, timeZone } from './kpis.ts';
 import { runQuery, runScript } from './queries.ts';
@@ -31,7 +32,6 @@ import {
 
 /** Reviews are about a manageable set of tickets; a wider scope keeps the first ones. */
 export const MAX_REVIEW_TICKETS = 2_000;
-export const ACTOR = 'local'; // until accounts exist
 
 export interface ReviewFacts {
 	tickets: number;
@@ -151,12 +151,6 @@ function serialize<T>(fn: () => Promise<T>): Promise<T> {
 	return next;
 }
 
-async function audit(conn: DuckDBConnection, entity: string, entityId: number, reviewId: number | null, change: string, detail: unknown, actor = ACTOR) {
-	await conn.run(
-		`INSERT INTO audit_log (changed_at, actor, entity, entity_id, review_id, change, detail) VALUES (now(), $actor, $entity, $entity_id, $review_id, $change, $detail)`,
-		{ actor, entity, entity_id: entityId, review_id: reviewId, change, detail: JSON.stringify(detail) }
-	);
-}
 
 async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
 	await conn.run('BEGIN TRANSACTION');

@@ -67,7 +67,7 @@ export async function findRunningServer(db: string): Promise<ServerInfo | null> 
 	}
 	if (!alive(info.pid) || info.pid === process.pid) return null;
 	try {
-		const res = await fetch(new URL('/api/health', info.url), { signal: AbortSignal.timeout(3000) });
+		const res = await fetch(new URL('/api/health', info.url), { headers: linkHeaders(info), signal: AbortSignal.timeout(3000) });
 		if (!res.ok) return null;
 		const health = (await res.json()) as { db?: string };
 		return health.db === db ? info : null;

@@ -1,0 +1,106 @@
+// Every request passes here: who is asking, whether their role may use the route, and the
+// security headers on the way out. See $lib/server/access for the route table.
+import { timingSafeEqual } from 'node:crypto';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { dev } from '$app/environment';
+import { allowed, isLoopback, required } from '$lib/server/access';
+import { runAs } from '$lib/server/actor';
+import { countUsers, SESSION_COOKIE, sessionUser, type User } from '$lib/server/auth';
+import { refuseOpenNetworkBind } from '$lib/server/exposure';
+
+export const init: ServerInit = async () => {
+	// `handoff serve` checks this before it listens; this covers running the built app directly.
+	if (!dev && !process.env.HANDOFF_LINK_TOKEN) await refuseOpenNetworkBind(process.env.HOST ?? '0.0.0.0');
+};
+
+const LOCAL: User = { username: 'local', displayName: 'Local user', role: 'admin' };
+const CLI: User = { username: 'cli', displayName: 'Command line', role: 'admin' };
+
+function linkTokenMatches(header: string | null): boolean {
+	const token = process.env.HANDOFF_LINK_TOKEN;
+	const presented = header?.startsWith('Bearer ') ? header.slice(7) : null;
+	if (!token || !presented) return false;
+	const a = Buffer.from(presented);
+	const b = Buffer.from(token);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function clientAddress(event: Parameters<Handle>[0]['event']): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return '';
+	}
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'same-origin',
+	'cross-origin-opener-policy': 'same-origin',
+	'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()'
+};
+// Pages get SvelteKit's CSP (svelte.config.js, with a nonce for its own start-up script); every
+// other response (JSON, CSV, Markdown) may not run or embed anything at all.
+const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+function withHeaders(response: Response): Response {
+	for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
+	if (!response.headers.has('content-security-policy')) response.headers.set('content-security-policy', NON_PAGE_CSP);
+	return response;
+}
+
+const wantsHtml = (request: Request) => request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+
+function refuse(event: Parameters<Handle>[0]['event'], status: 401 | 403, message: string): Response {
+	if (event.url.pathname.startsWith('/api/') || !wantsHtml(event.request)) {
+		return new Response(JSON.stringify({ message }), { status, headers: { 'content-type': 'application/json' } });
+	}
+	return new Response(deniedPage(event.locals.user, message), { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const { request, url } = event;
+
+	// SvelteKit refuses cross-site form posts; refuse every other cross-site write too (JSON, uploads).
+	const origin = request.headers.get('origin');
+	if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && origin && origin !== url.origin) {
+		return withHeaders(new Response(JSON.stringify({ message: `Cross-site ${request.method} from ${origin} refused` }), { status: 403 }));
+	}
+
+	const users = await countUsers();
+	let user: User | null = null;
+	if (linkTokenMatches(request.headers.get('authorization'))) user = CLI;
+	else if (users > 0) user = await sessionUser(event.cookies.get(SESSION_COOKIE));
+	// With no account yet the app is open, but only to this machine (serve refuses other binds).
+	event.locals.open = users === 0 && isLoopback(clientAddress(event));
+	if (!user && event.locals.open) user = LOCAL;
+	event.locals.user = user;
+
+	const need = required(event.route.id, request.method);
+	if (!allowed(user?.role ?? null, need)) {
+		if (!user) {
+			if (users === 0) return withHeaders(refuse(event, 401, 'No account exists yet. Create an admin with: handoff user add --role admin <name>'));
+			if (wantsHtml(request) && !url.pathname.startsWith('/api/')) {
+				const next = url.pathname + url.search;
+				return withHeaders(new Response(null, { status: 303, headers: { location: `/login?next=${encodeURIComponent(next)}` } }));
+			}
+			return withHeaders(refuse(event, 401, 'Sign in first.'));
+		}
+		return withHeaders(refuse(event, 403, `This needs the ${need} role; you are signed in as ${user.username} (${user.role}).`));
+	}
+
+	const response = await runAs(user?.username ?? 'anonymous', () => resolve(event));
+	return withHeaders(response);
+};
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A self-contained page for a refused request: no scripts, and a way on. */
+function deniedPage(user: User | null, message: string): string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not allowed · Handoff</title><link rel="stylesheet" href="/denied.css"></head>
+<body><main><p class="brand">Handoff</p><h1>You can't open this page</h1><p>${esc(message)}</p>
+<p>Ask an admin for a role that includes it.</p>
+<p class="links"><a href="/">Go to the overview</a>${user && user.username !== 'local' && user.username !== 'cli' ? ' · <form method="post" action="/logout"><button>Sign out</button></form>' : ''}</p></main></body></html>`;
+}
