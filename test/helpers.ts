@@ -29,7 +29,8 @@ export async function withDb<T>(fn: (db: string, dir: string) => Promise<T>): Pr
 
 const TABLES = [
 	'tickets', 'events', 'imports', 'import_rejects', 'app_meta', 'schema_migrations',
-	'reviews', 'review_tickets', 'review_moments', 'review_findings', 'review_actions', 'audit_log'
+	'reviews', 'review_tickets', 'review_moments', 'review_findings', 'review_actions', 'audit_log',
+	'users', 'sessions'
 ];
 
 /** Row count and an order-independent hash of every row, per table. */
@@ -54,13 +55,19 @@ export interface CliResult {
 	stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs the CLI to completion; `input`, when given, is its standard input. */
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [CLI, ...args], {
+			cwd: ROOT,
+			env: { ...process.env, ...env },
+			stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
+		});
+		if (input !== undefined) child.stdin!.end(input);
 		let stdout = '';
 		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
+		child.stdout!.on('data', (d) => (stdout += d));
+		child.stderr!.on('data', (d) => (stderr += d));
 		child.on('error', reject);
 		child.on('exit', (code) => resolve({ code, stdout, stderr }));
 	});

@@ -27,6 +27,8 @@ export interface ImportRecord {
 	events_unchanged: number;
 	events_rejected: number;
 	warnings: number;
+	/** Who ran it: an account, 'cli', or 'local' on the open server (null before accounts existed). */
+	imported_by: string | null;
 }
 
 export interface DataStatus {
@@ -42,7 +44,7 @@ const IMPORT_COLUMNS = `id, source, format, tickets_file, tickets_sha256, events
 	strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS started_at,
 	strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS finished_at, status,
 	tickets_read, tickets_inserted, tickets_updated, tickets_unchanged, tickets_rejected,
-	events_read, events_inserted, events_updated, events_unchanged, events_rejected, warnings`;
+	events_read, events_inserted, events_updated, events_unchanged, events_rejected, warnings, imported_by`;
 
 export function databaseIsEmpty(): Promise<boolean> {
 	return withConnection(async (conn) => {
