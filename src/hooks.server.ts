@@ -44,6 +44,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 // other response (JSON, CSV, Markdown) may not run or embed anything at all.
 const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
+// The refused-request page: its own stylesheet and the sign-out form, nothing else.
+const DENIED_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
 function withHeaders(response: Response): Response {
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
 	if (!response.headers.has('content-security-policy')) response.headers.set('content-security-policy', NON_PAGE_CSP);
@@ -56,7 +59,10 @@ function refuse(event: Parameters<Handle>[0]['event'], status: 401 | 403, messag
 	if (event.url.pathname.startsWith('/api/') || !wantsHtml(event.request)) {
 		return new Response(JSON.stringify({ message }), { status, headers: { 'content-type': 'application/json' } });
 	}
-	return new Response(deniedPage(event.locals.user, message), { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+	return new Response(deniedPage(event.locals.user, message), {
+		status,
+		headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DENIED_CSP }
+	});
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -102,5 +108,5 @@ function deniedPage(user: User | null, message: string): string {
 <title>Not allowed · Handoff</title><link rel="stylesheet" href="/denied.css"></head>
 <body><main><p class="brand">Handoff</p><h1>You can't open this page</h1><p>${esc(message)}</p>
 <p>Ask an admin for a role that includes it.</p>
-<p class="links"><a href="/">Go to the overview</a>${user && user.username !== 'local' && user.username !== 'cli' ? ' · <form method="post" action="/logout"><button>Sign out</button></form>' : ''}</p></main></body></html>`;
+<div class="links"><a href="/">Go to the overview</a>${user && user.username !== 'local' && user.username !== 'cli' ? ' · <form method="post" action="/logout"><button>Sign out</button></form>' : ''}</div></main></body></html>`;
 }

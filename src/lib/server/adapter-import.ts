@@ -17,6 +17,7 @@ import { readExport, readExportHeader } from '../import/adapters/source.ts';
 import { genericAdapter, GenericMappingSpec, missingColumns } from '../import/adapters/generic.ts';
 import { convertZendeskAudits, convertZendeskMetricEvents } from '../import/adapters/zendesk-json.ts';
 import { EMPTY_MAPPINGS, type Adapter, type AdapterId, type ConvertNote, type MappingKind, type ValueMappings } from '../import/adapters/types.ts';
+import { audit } from './audit.ts';
 
 export interface ExportImportRequest {
 	file: string;
@@ -95,6 +96,7 @@ export async function setMapping(kind: MappingKind, value: string, target: strin
 				ON CONFLICT (kind, value) DO UPDATE SET target = excluded.target, updated_at = excluded.updated_at`,
 				{ kind, value, target: String(target) }
 			);
+		await audit(conn, 'mapping', null, null, target === null ? 'removed' : 'set', { kind, value, target });
 	}, db);
 }
 
@@ -308,15 +310,14 @@ export async function groupsSeen(db?: string): Promise<GroupSeen[]> {
 /** Saves (or replaces) a column mapping by its name, after checking it. */
 export async function saveColumnMapping(input: unknown, db?: string): Promise<GenericMappingSpec> {
 	const spec = GenericMappingSpec.parse(input);
-	await withConnection(
-		(conn) =>
-			conn.run(
-				`INSERT INTO column_mappings VALUES ($name, $spec, now())
-				ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at`,
-				{ name: spec.name, spec: JSON.stringify(spec) }
-			),
-		db
-	);
+	await withConnection(async (conn) => {
+		await conn.run(
+			`INSERT INTO column_mappings VALUES ($name, $spec, now())
+			ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at`,
+			{ name: spec.name, spec: JSON.stringify(spec) }
+		);
+		await audit(conn, 'mapping', null, null, 'columns saved', { name: spec.name });
+	}, db);
 	return spec;
 }
 
@@ -341,11 +342,9 @@ export async function exportTimeZone(db?: string): Promise<{ zone: string; saved
 /** Sets the exports' time zone (an IANA name such as Europe/Berlin), or with null goes back to the default. */
 export async function setExportTimeZone(zone: string | null, db?: string): Promise<void> {
 	if (zone !== null && !IANAZone.isValidZone(zone)) throw new Error(`"${zone}" is not a time zone (use a name such as Europe/Berlin or America/New_York)`);
-	await withConnection(
-		(conn) =>
-			zone === null
-				? conn.run('DELETE FROM app_meta WHERE key = $key', { key: EXPORT_ZONE_KEY })
-				: conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: EXPORT_ZONE_KEY, value: zone }),
-		db
-	);
+	await withConnection(async (conn) => {
+		if (zone === null) await conn.run('DELETE FROM app_meta WHERE key = $key', { key: EXPORT_ZONE_KEY });
+		else await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: EXPORT_ZONE_KEY, value: zone });
+		await audit(conn, 'settings', null, null, 'export time zone', { zone });
+	}, db);
 }

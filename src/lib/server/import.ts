@@ -18,6 +18,7 @@ import { TimeZoneRules } from '../import/timestamps.ts';
 import { dbPath, query, withConnection } from './db.ts';
 import { rebuildFacts } from './facts.ts';
 import { currentActor } from './actor.ts';
+import { audit } from './audit.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -595,6 +596,13 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			warnings
 		} as never
 	);
+	await audit(conn, 'import', id, null, 'committed', {
+		source: m.req.source,
+		format: m.req.format ?? 'canonical',
+		files: [m.ticketsLabel, m.eventsLabel].filter(Boolean).join(', '),
+		tickets: tc.inserted + tc.updated,
+		rejected: m.rejectedTickets + rejectedEvents
+	});
 	const firstIssues = await query<RowIssue>(
 		conn,
 		`SELECT severity, file, line, field, reason, record_id FROM stage_issues

@@ -1,6 +1,7 @@
 // What the database holds, for the home page and the CLI: counts, the date range, the last
 // import and whether it is demo data; and removing demo data again.
 import { query, withConnection } from './db.ts';
+import { audit } from './audit.ts';
 import { rebuildFacts } from './facts.ts';
 
 export const DEMO_DEFAULT_TICKETS = 20_000;
@@ -102,6 +103,7 @@ export function clearDemoData(): Promise<{ tickets: number; events: number }> {
 			await conn.run("DELETE FROM import_rejects WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
 			await conn.run("DELETE FROM imports WHERE source = 'demo'");
 			await rebuildFacts(conn);
+			await audit(conn, 'demo', null, null, 'cleared', { tickets: Number(t), events: Number(e) });
 			await conn.run('COMMIT');
 			return { tickets: Number(t), events: Number(e) };
 		} catch (err) {
