@@ -437,9 +437,14 @@ describe('GET /reviews/<id>/export.md and /reviews/<id>/print (built server)', (
 		}
 	}, 60_000);
 
-	it('answers 404 for a review that does not exist or an id that is not one', async () => {
-		for (const path of [`/reviews/${id + 1000}/export.md`, '/reviews/abc/export.md', '/reviews/0/print', '/reviews/1e3/print']) {
+	it('answers 404 for a review that does not exist, 400 naming the parameter for an id that is not one', async () => {
+		for (const path of [`/reviews/${id + 1000}/export.md`, `/reviews/${id + 1000}/print`]) {
 			expect((await fetch(`${url}${path}`)).status, path).toBe(404);
+		}
+		for (const path of ['/reviews/abc/export.md', '/reviews/0/print', '/reviews/1e3/print']) {
+			const res = await fetch(`${url}${path}`);
+			expect(res.status, path).toBe(400);
+			expect(await res.text(), path).toContain('review id must be a whole number from 1');
 		}
 	});
 });
