@@ -99,6 +99,19 @@ export function startCli(
 	});
 }
 
+/** Serves `db` with the built app (`npm run build` first) until stop(); an empty file gets demo data. */
+export async function serve(db: string, env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+	const { child, match } = await startCli(['serve', '--no-build', '--port', '0', '--db', db], /serving .* at (http:\/\/\S+)/, env);
+	return {
+		url: match[1],
+		stop: async () => {
+			if (child.exitCode !== null) return;
+			child.kill('SIGTERM');
+			await new Promise((r) => child.once('exit', r));
+		}
+	};
+}
+
 /** Writes a canonical tickets + events CSV pair of `n` tickets with 3 events each, quickly. */
 export async function writeBulkCsv(dir: string, n: number, prefix = 'B'): Promise<{ tickets: string; events: string }> {
 	const tickets = path.join(dir, `${prefix}-tickets.csv`);

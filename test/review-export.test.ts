@@ -1,5 +1,6 @@
 // A review as Markdown: the exact document for a small review built by hand, hostile titles and
-// notes kept as plain text (no heading, HTML, link or broken table), the download's file name,
+// notes kept as plain text (no heading, HTML, link or broken table), hostile text in every
+// field leaving the document's shape as plain text would (fast-check), the download's file name,
 // and the built server's /reviews/<id>/export.md and /print routes on a real database (the
 // print page also in Chromium's print mode, down to an A4 PDF).
 // The route tests need `npm run build` first (npm test builds before running vitest).
@@ -7,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeInstance } from '../src/lib/server/db.ts';
 import { escapeMarkdown, exportReview, reviewDocument, reviewMarkdown, slug } from '../src/lib/server/review-export.ts';
@@ -317,6 +319,109 @@ describe('escapeMarkdown(text)', () => {
 	});
 });
 
+/** REVIEW and TIMELINE with `text(n)` in each of their free-text fields, n counting the fields. */
+function withText(text: (n: number) => string): { review: Review; timeline: TimelineEntry[] } {
+	let n = 0;
+	const t = () => text(n++);
+	const review: Review = {
+		...REVIEW,
+		title: t(),
+		scope: { source: 'spike', from: '2026-03-02', to: '2026-03-09', filters: { category: t(), team: t() }, spike: { category: t(), week_start: '2026-03-02' } },
+		facts: { ...REVIEW.facts, categories: [t(), t()] },
+		summary: { title: REVIEW.title, summary: t(), impact: t() },
+		analysis: {
+			...REVIEW.analysis,
+			root_cause_detail: t(),
+			caught_earlier: t(),
+			warning_signs: t(),
+			prevent: t(),
+			trigger: t(),
+			whys: [t(), t()],
+			factors: [{ category: 'tools', description: t() }],
+			went_well: t(),
+			went_wrong: t(),
+			got_lucky: t()
+		},
+		signed_off_by: t(),
+		ticket_ids: [t(), t()],
+		findings: [{ id: 20, title: t(), detail: t() }],
+		actions: REVIEW.actions.map((a) => ({ ...a, title: t(), owner: t(), target: a.target && { ...a.target, category: t(), team: t() } }))
+	};
+	const timeline = TIMELINE.map((e) => ({ ...e, ticket_id: e.ticket_id === null ? null : t(), actor: e.actor === null ? null : t(), team: t(), note: t() }));
+	return { review, timeline };
+}
+
+/** Every line's block type (heading, list, quote, code, fence, rule, table with its columns, paragraph) and its unescaped Markdown characters. */
+function shape(markdown: string): string[] {
+	return markdown.split('\n').map((line) => {
+		const kind = /^ {0,3}(#{1,6})(\s|$)/.test(line)
+			? `h${/^ *(#+)/.exec(line)![1].length}`
+			: /^ {0,3}([-+*]|\d{1,9}[.)])(\s|$)/.test(line)
+				? 'list'
+				: /^ {0,3}>/.test(line)
+					? 'quote'
+					: /^( {4}|\t)/.test(line)
+						? 'code'
+						: /^ {0,3}(```|~~~)/.test(line)
+							? 'fence'
+							: /^ {0,3}([-*_=])\s*(\1\s*){2,}$/.test(line)
+								? 'rule'
+								: line.startsWith('|')
+									? 'table'
+									: line.trim()
+										? 'text'
+										: 'blank';
+		let marks = '';
+		for (let i = 0; i < line.length; i++) {
+			if (line[i] === '\\') i++; // a backslash escape: the next character is text
+			else if ('`*_[]<>|~&$#@'.includes(line[i])) marks += line[i]; // ! only makes an image before [, which is escaped
+		}
+		return `${kind} ${marks}`;
+	});
+}
+
+/** Text the Markdown cannot misread: each visible character of `s` as an x, its spaces and line breaks kept. */
+const plain = (s: string) => s.replace(/\S/g, 'x');
+
+describe('reviewMarkdown with hostile text in every field', () => {
+	const PAYLOADS = [
+		'<script>window.__xss=1</script>',
+		'<img src=x onerror="alert(1)">',
+		'[click](javascript:alert(1)) ![img](http://evil.example/x.png) [ref]: http://evil.example',
+		'<http://evil.example> www.evil.example user@evil.example',
+		'`code` ``` fence ``` ~~~',
+		'```\nfenced\n```',
+		'| a | b |\n|---|---|\n| c | d |',
+		'# heading\n## another\nsetext\n===\nand\n---',
+		'*em* **strong** _em_ __strong__ ~~strike~~ $math$',
+		'> quote\n- item\n+ item\n* item\n1. item\n2) item',
+		'    indented code\n\ttabbed code',
+		'&lt;b&gt; &#60;script&#62; &amp;',
+		'trailing backslash \\\nC:\\dir\\',
+		'@mention #123 !important'
+	];
+
+	it('keeps the document the same shape as with plain text: no heading, list, code, link, HTML or table column comes from the text', () => {
+		for (const payload of PAYLOADS) {
+			const hostile = withText(() => payload);
+			const safe = withText(() => plain(payload));
+			expect(shape(reviewMarkdown(reviewDocument(hostile.review, hostile.timeline))), payload).toEqual(shape(reviewMarkdown(reviewDocument(safe.review, safe.timeline))));
+		}
+	});
+
+	it('holds for any mix of Markdown characters, field by field', () => {
+		const char = fc.constantFrom(...'#*_[]()<>!`|~-+=.:/\\&$@;"\' x1 \n\t');
+		fc.assert(
+			fc.property(fc.array(fc.string({ unit: char, maxLength: 40 }), { minLength: 1, maxLength: 50 }), (texts) => {
+				const hostile = withText((n) => texts[n % texts.length]);
+				const safe = withText((n) => plain(texts[n % texts.length]));
+				expect(shape(reviewMarkdown(reviewDocument(hostile.review, hostile.timeline)))).toEqual(shape(reviewMarkdown(reviewDocument(safe.review, safe.timeline))));
+			}),
+			{ numRuns: 300 }
+		);
+	});
+});
+
 describe('exportReview(id)', () => {
 	it('escapes hostile text from the reviewers and from the imported data alike', () =>
 		withDb(async (db, dir) => {
@@ -437,9 +542,14 @@ describe('GET /reviews/<id>/export.md and /reviews/<id>/print (built server)', (
 		}
 	}, 60_000);
 
-	it('answers 404 for a review that does not exist or an id that is not one', async () => {
-		for (const path of [`/reviews/${id + 1000}/export.md`, '/reviews/abc/export.md', '/reviews/0/print', '/reviews/1e3/print']) {
+	it('answers 404 for a review that does not exist, 400 naming the parameter for an id that is not one', async () => {
+		for (const path of [`/reviews/${id + 1000}/export.md`, `/reviews/${id + 1000}/print`]) {
 			expect((await fetch(`${url}${path}`)).status, path).toBe(404);
+		}
+		for (const path of ['/reviews/abc/export.md', '/reviews/0/print', '/reviews/1e3/print']) {
+			const res = await fetch(`${url}${path}`);
+			expect(res.status, path).toBe(400);
+			expect(await res.text(), path).toContain('review id must be a whole number from 1');
 		}
 	});
 });

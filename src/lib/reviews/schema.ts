@@ -2,6 +2,7 @@
 // the browser (the stepper's forms): one schema per step, so a bad field gets the same
 // message with or without JavaScript. Persistence lives in server/reviews.ts.
 import { z } from 'zod';
+import { filterValue, isoDate, recordId, ticketId } from '../params.ts';
 
 export const REVIEW_STATUSES = ['draft', 'in_review', 'published'] as const;
 export const REVIEW_SOURCES = ['ticket', 'tickets', 'spike', 'range'] as const;
@@ -70,7 +71,6 @@ export type ChecklistItem = keyof typeof CHECKLIST;
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) => text(max).default('');
-const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 /** Every save carries the version it was based on (optimistic concurrency). */
 export const version = z.coerce.number().int().min(1);
 
@@ -87,7 +87,7 @@ export const MomentForm = z.object({
 	occurred_at: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/, 'must be a date and time'),
 	kind: z.enum(Object.keys(MOMENT_KINDS) as [MomentKind, ...MomentKind[]]),
 	note: text(2_000).min(1, 'is required'),
-	ticket_id: text(200).optional()
+	ticket_id: ticketId.optional()
 });
 
 export const Factor = z.object({
@@ -119,9 +119,10 @@ export const FindingForm = z.object({
 
 export const TargetMetricSpec = z.object({
 	metric: z.enum(Object.keys(TARGET_METRICS) as [TargetMetric, ...TargetMetric[]]),
-	category: text(200).optional(),
-	team: text(200).optional(),
-	channel: text(200).optional(),
+	// The target's filters are the dashboard's filters: the same values every page accepts.
+	category: filterValue.optional(),
+	team: filterValue.optional(),
+	channel: filterValue.optional(),
 	priority: z.enum(['low', 'normal', 'high', 'urgent']).optional()
 });
 export type TargetMetricSpec = z.output<typeof TargetMetricSpec>;
@@ -130,10 +131,11 @@ export const ActionForm = z.object({
 	version,
 	title: text(300).min(1, 'is required'),
 	type: z.enum(Object.keys(ACTION_TYPES) as [ActionType, ...ActionType[]]),
-	owner: text(200).min(1, 'is required'),
-	due_date: dateOnly,
+	/** A filter value (params.ts), so that /actions can always be filtered by it. */
+	owner: z.string().trim().min(1, 'is required').pipe(filterValue),
+	due_date: isoDate,
 	status: z.enum(Object.keys(ACTION_STATUSES) as [ActionStatus, ...ActionStatus[]]).default('open'),
-	finding_id: z.coerce.number().int().min(1).nullable().default(null),
+	finding_id: recordId.nullable().default(null),
 	target: TargetMetricSpec.nullable().default(null)
 });
 
@@ -147,12 +149,12 @@ export const PublishForm = z.object({
 /** What a review was started from: its scope, saved so the facts can be recomputed. */
 export const ReviewScope = z.object({
 	source: z.enum(REVIEW_SOURCES),
-	from: dateOnly,
-	to: dateOnly,
+	from: isoDate,
+	to: isoDate,
 	filters: z.record(z.string(), z.string()).default({}),
 	/** The drill-down the tickets came from, if any (kpi, part, sla_tier, ...). */
 	drill: z.record(z.string(), z.string()).optional(),
 	/** The spike the review is about, if any. */
-	spike: z.object({ category: z.string(), week_start: dateOnly }).optional()
+	spike: z.object({ category: filterValue, week_start: isoDate }).optional()
 });
 export type ReviewScope = z.output<typeof ReviewScope>;

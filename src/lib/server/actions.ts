@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { csvRow } from '../csv.ts';
+import { describeIssues, filterValue, isoDate, recordId, ticketId } from '../params.ts';
 import { ACTION_STATUSES, ACTION_TYPES, ActionForm, ReviewScope, TARGET_METRICS, TargetMetricSpec, version, type ActionStatus, type ActionType } from '../reviews/schema.ts';
 import { query, withConnection } from './db.ts';
 import { bounds, timeZone } from './kpis.ts';
@@ -20,11 +21,12 @@ const typeKeys = Object.keys(ACTION_TYPES) as [ActionType, ...ActionType[]];
 
 /** The list's filters and order, as they arrive in the URL. */
 export const ActionListParams = z.object({
-	owner: z.string().trim().min(1).max(200).optional(),
+	/** Exactly this owner: a filter value (see params.ts), as ActionForm only stores such names. */
+	owner: filterValue.optional(),
 	/** One status, or `active` for open and in progress together. */
 	status: z.enum([...statusKeys, 'active']).optional(),
 	type: z.enum(typeKeys).optional(),
-	review: z.coerce.number().int().min(1).optional(),
+	review: recordId.optional(),
 	due: z.enum(['overdue', 'soon']).optional(),
 	/** By due date: soonest first (asc) or latest first. */
 	dir: z.enum(['asc', 'desc']).default('asc')
@@ -39,7 +41,7 @@ export function parseActionParams(search: URLSearchParams | Record<string, strin
 	const get = (k: string) => (search instanceof URLSearchParams ? search.get(k) : search[k]) ?? undefined;
 	const input = Object.fromEntries(ACTION_LIST_KEYS.map((k) => [k, get(k)]).filter(([, v]) => v !== undefined && v !== ''));
 	const r = ActionListParams.safeParse(input);
-	if (!r.success) throw new ActionParamsError(r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+	if (!r.success) throw new ActionParamsError(describeIssues(r.error));
 	return r.data;
 }
 
@@ -192,8 +194,8 @@ export function actionsCsv(rows: ActionRow[]): string {
 
 /** The inline status form of /actions: which action, the review version it was shown at, the new status. */
 export const ActionStatusForm = z.object({
-	review_id: z.coerce.number().int().min(1),
-	action_id: z.coerce.number().int().min(1),
+	review_id: recordId,
+	action_id: recordId,
 	version,
 	status: z.enum(statusKeys)
 });
@@ -229,9 +231,9 @@ export interface Completion {
 }
 
 export const CompletionParams = z.object({
-	from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-	to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-	category: z.string().trim().min(1).max(200).optional()
+	from: isoDate,
+	to: isoDate,
+	category: filterValue.optional()
 });
 
 /** The actions marked done in [from, to) (local days), optionally only those about `category`. */
@@ -338,7 +340,7 @@ export async function changeStatus(form: Record<string, unknown>, db?: string): 
 const ActionInput = ActionForm.omit({ version: true });
 
 /** An action for an existing review: its id and the version the caller last saw. */
-export const ExistingReviewAction = z.object({ review_id: z.number().int().min(1), version, action: ActionInput }).strict();
+export const ExistingReviewAction = z.object({ review_id: recordId, version, action: ActionInput }).strict();
 
 /** An action for a review to start from a scope, as the review pages start one. */
 export const NewReviewAction = z
@@ -347,7 +349,7 @@ export const NewReviewAction = z
 			.object({
 				scope: ReviewScope,
 				title: z.string().trim().max(200).optional(),
-				ticket_ids: z.array(z.string().trim().min(1).max(200)).min(1).max(MAX_REVIEW_TICKETS).optional()
+				ticket_ids: z.array(ticketId).min(1).max(MAX_REVIEW_TICKETS).optional()
 			})
 			.strict(),
 		action: ActionInput

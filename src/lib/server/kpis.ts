@@ -5,33 +5,28 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PRIORITIES } from '../import/canonical.ts';
+import { describeIssues, filterValue, isoDate, wholeNumber } from '../params.ts';
 import { withConnection } from './db.ts';
 import { calendarName, loadConfig, slaTargetRows } from './config.ts';
 import { ensureFacts } from './facts.ts';
 import { runQuery, runScript, type SqlValue } from './queries.ts';
-
-const isoDate = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-	.refine((s) => DateTime.fromISO(s).isValid, 'is not a real date');
-const name = z.string().trim().min(1).max(200);
 
 /** Period and filters, as they arrive from the CLI or a query string (all text). */
 export const KpiParams = z
 	.object({
 		from: isoDate,
 		to: isoDate,
-		team: name.optional(),
-		channel: name.optional(),
+		team: filterValue.optional(),
+		channel: filterValue.optional(),
 		priority: z.enum(PRIORITIES).optional(),
-		category: name.optional(),
+		category: filterValue.optional(),
 		vip: z
 			.enum(['true', 'false'])
 			.transform((v) => v === 'true')
 			.optional(),
-		tier: z.coerce.number().int().min(1).max(9).optional(),
+		tier: wholeNumber(1, 9).optional(),
 		/** Length of the weekly series, in ISO weeks ending with the period's last week; default: the period's own weeks. */
-		weeks: z.coerce.number().int().min(1).max(104).optional()
+		weeks: wholeNumber(1, 104).optional()
 	})
 	.strict()
 	.refine((p) => p.from < p.to, { message: 'from must be before to (the period is [from, to))' });
@@ -91,19 +86,7 @@ export class KpiParamsError extends Error {}
 export function parseKpiParams(input: Record<string, string | undefined>): KpiFilters {
 	const clean = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== ''));
 	const r = KpiParams.safeParse(clean);
-	if (!r.success) {
-		throw new KpiParamsError(
-			r.error.issues
-				.map((i) =>
-					i.code === 'unrecognized_keys'
-						? `unknown parameter ${i.keys.join(', ')}`
-						: i.path.length
-							? `${i.path.join('.')} ${i.message}`
-							: i.message
-				)
-				.join('; ')
-		);
-	}
+	if (!r.success) throw new KpiParamsError(describeIssues(r.error));
 	return r.data;
 }
 
@@ -285,16 +268,16 @@ export const DrillParams = z.object({
 	kpi: z.enum([...KPI_NAMES, 'sla_response', 'sla_resolution', ...DRILL_COUNTS]),
 	part: z.enum(['numerator', 'denominator']),
 	/** For sla_response and sla_resolution: the tier whose segments to list. */
-	sla_tier: z.coerce.number().int().min(1).max(9).optional(),
+	sla_tier: wholeNumber(1, 9).optional(),
 	/** For mttr_by_tier and resolution_time_by_tier: only the tickets resolved at this tier (one row of the table). */
-	resolving_tier: z.coerce.number().int().min(1).max(9).optional(),
+	resolving_tier: wholeNumber(1, 9).optional(),
 	/** Only escalated (true) or never-escalated (false) tickets: the two halves of the CSAT card. */
 	escalated: z
 		.enum(['true', 'false'])
 		.transform((v) => v === 'true')
 		.optional(),
-	page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-	page_size: z.coerce.number().int().min(1).max(500).default(50)
+	page: wholeNumber(1, 1_000_000).default(1),
+	page_size: wholeNumber(1, 500).default(50)
 });
 
 export interface DrillTicket {
@@ -334,7 +317,7 @@ export function parseDrillParams(input: Record<string, string | undefined>) {
 			Object.entries({ kpi, part, page, page_size, sla_tier, resolving_tier, escalated }).filter(([, v]) => v !== undefined && v !== '')
 		)
 	);
-	if (!drill.success) throw new KpiParamsError(drill.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+	if (!drill.success) throw new KpiParamsError(describeIssues(drill.error));
 	if (drill.data.kpi.startsWith('sla_') && drill.data.sla_tier === undefined) {
 		throw new KpiParamsError(`${drill.data.kpi} needs sla_tier: SLA compliance is counted per tier`);
 	}

@@ -17,6 +17,7 @@ import {
 	type TargetMetricSpec
 } from '../reviews/schema.ts';
 import { STATUS_LABELS } from '../components/reviews-list/labels.ts';
+import { recordId } from '../params.ts';
 import { getReview, reviewTimeline, type Review, type ReviewFacts, type TimelineEntry } from './reviews.ts';
 
 /** Events of the review's tickets in a document; the reviewers' moments are always all there. */
@@ -357,12 +358,14 @@ export function slug(title: string): string {
 	return s || 'review';
 }
 
-/** A review id from a URL: digits only, 1 or more; anything else is no review. */
+/** A review id from a URL (params.ts's recordId); null for anything that is not one. */
 export function parseReviewId(raw: string): number | null {
-	if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
-	const id = Number(raw);
-	return id <= 2_147_483_647 ? id : null;
+	const r = recordId.safeParse(raw);
+	return r.success ? r.data : null;
 }
+
+/** The 400 message for a review id that is not one (the routes name the parameter the same way). */
+export const BAD_REVIEW_ID = 'review id must be a whole number from 1';
 
 export async function reviewDocumentById(id: number, db?: string): Promise<ReviewDocument> {
 	const review = await getReview(id, db);

@@ -4,6 +4,7 @@
 // reviews.ts's; this module only reads.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { describeIssues, filterValue, searchText } from '../params.ts';
 import { withConnection } from './db.ts';
 import { timeZone } from './kpis.ts';
 import { runQuery } from './queries.ts';
@@ -13,11 +14,11 @@ const rootCauseKeys = Object.keys(ROOT_CAUSES) as [RootCause, ...RootCause[]];
 
 /** The list's URL parameters; an empty value (a select's "All") means no filter. */
 export const ReviewListParams = z.object({
-	/** Part of a title or a summary, any case. */
-	q: z.string().trim().min(1).max(200).optional(),
+	/** Part of a title or a summary, any case: search text, so quotes are allowed (see params.ts). */
+	q: searchText.optional(),
 	status: z.enum(REVIEW_STATUSES).optional(),
 	/** A category one of the review's tickets is in. */
-	category: z.string().trim().min(1).max(200).optional(),
+	category: filterValue.optional(),
 	root_cause: z.enum(rootCauseKeys).optional()
 });
 export type ReviewListFilters = z.output<typeof ReviewListParams>;
@@ -33,7 +34,7 @@ export function parseReviewListParams(search: URLSearchParams): ReviewListFilter
 		if (v) input[k] = v;
 	}
 	const r = ReviewListParams.safeParse(input);
-	if (!r.success) throw new ReviewListParamsError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+	if (!r.success) throw new ReviewListParamsError(describeIssues(r.error));
 	return r.data;
 }
 

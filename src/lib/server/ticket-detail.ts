@@ -2,19 +2,10 @@
 // its tier segments with their SLA clocks (judged by sla_judged.sql, never here), and its
 // description split into plain and frustration-phrase parts for highlighting.
 // The SQL is in queries/ticket_detail*.sql; drawing is src/lib/charts/ticketTimeline.ts.
-import { z } from 'zod';
 import { withConnection } from './db.ts';
 import { ensureFacts } from './facts.ts';
 import { loadSlaTargets } from './kpis.ts';
 import { runQuery, runScript } from './queries.ts';
-
-/** A ticket id from the URL: helpdesk ids are free text, but not empty, huge or control characters. */
-export const TicketId = z
-	.string()
-	.trim()
-	.min(1, 'is empty')
-	.max(200, 'is longer than 200 characters')
-	.regex(/^[^\u0000-\u001f\u007f]+$/, 'contains control characters');
 
 /**
  * SPEC.md uses the description "for frustration signals" without listing them. These are the

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { csvRow } from '../csv.ts';
 import { describeFilters, FILTER_KEYS } from '../filters.ts';
+import { describeIssues, searchText, wholeNumber } from '../params.ts';
 import { dbPath, getInstance, query as sql, withConnection } from './db.ts';
 import { ensureFacts } from './facts.ts';
 import {
@@ -67,10 +68,10 @@ export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const ListParams = z.object({
 	sort: z.enum(SORT_KEYS).default('created_at'),
 	dir: z.enum(['asc', 'desc']).optional(),
-	page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-	page_size: z.coerce.number().int().min(1).max(500).default(50),
-	/** Part of a ticket id or of a subject, case-insensitive. */
-	q: z.string().trim().min(1).max(200).optional(),
+	page: wholeNumber(1, 1_000_000).default(1),
+	page_size: wholeNumber(1, 500).default(50),
+	/** Part of a ticket id or of a subject, case-insensitive: search text, quotes allowed (see params.ts). */
+	q: searchText.optional(),
 	escalated: z
 		.enum(['true', 'false'])
 		.transform((v) => v === 'true')
@@ -109,7 +110,7 @@ export function parseTicketList(input: Record<string, string | undefined>, perio
 	}
 	const filters = parseKpiParams(base);
 	const r = ListParams.safeParse(pick(withPeriod, LIST_KEYS));
-	if (!r.success) throw new KpiParamsError(r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+	if (!r.success) throw new KpiParamsError(describeIssues(r.error));
 	return { mode: 'list', filters, options: { ...r.data, dir: r.data.dir ?? DEFAULT_DIR[r.data.sort] } };
 }
 

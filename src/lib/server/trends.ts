@@ -4,6 +4,7 @@
 // This module binds the period and filters and reshapes; it computes no KPI of its own.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { describeIssues } from '../params.ts';
 import { withConnection } from './db.ts';
 import { ensureFacts } from './facts.ts';
 import { bounds, computeWeekly, KpiParamsError, num, parseKpiParams, scopeParams, timeZone, type KpiFilters } from './kpis.ts';
@@ -110,7 +111,7 @@ export async function parseTrendParams(input: Record<string, string | undefined>
 	const { grain, share, weeks, ...rest } = input;
 	if (weeks !== undefined) throw new KpiParamsError('unknown parameter weeks (the trends follow the period)');
 	const toggles = TrendToggles.safeParse(Object.fromEntries(Object.entries({ grain, share }).filter(([, v]) => v !== undefined && v !== '')));
-	if (!toggles.success) throw new KpiParamsError(toggles.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+	if (!toggles.success) throw new KpiParamsError(describeIssues(toggles.error));
 	let { from, to } = rest;
 	if (!from || !to) {
 		const last = await lastCompleteWeek();

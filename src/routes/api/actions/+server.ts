@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { ZodError } from 'zod';
+import { describeIssues } from '$lib/params';
 import { actionCounts, ActionParamsError, createAction, listActions, parseActionParams, today } from '$lib/server/actions';
 import { actionImpacts } from '$lib/server/impact';
 import { KpiParamsError } from '$lib/server/kpis';
@@ -41,7 +42,7 @@ export const POST: RequestHandler = async ({ request }) => {
 	try {
 		return json(await createAction(body), { status: 201 });
 	} catch (err) {
-		if (err instanceof ZodError) return json({ message: err.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '), issues: err.issues }, { status: 400 });
+		if (err instanceof ZodError) return json({ message: describeIssues(err), issues: err.issues }, { status: 400 });
 		if (err instanceof KpiParamsError) return json({ message: err.message }, { status: 400 });
 		if (err instanceof ReviewConflict) {
 			const message = `review ${err.current.id} is at version ${err.current.version}, not the one sent: nothing was saved (the attempt is in the review's audit log)`;

@@ -26,6 +26,7 @@ import {
 } from '$lib/server/reviews';
 import type { ActionName, RawFields, StepFailure } from '$lib/components/reviews/types';
 import { actionInput, analysisInput, conflictView, errorsOf, itemId, one, optional, rawFields, utc } from './forms.server';
+import { BAD_REVIEW_ID, parseReviewId } from '$lib/server/review-export';
 import { scopeWords } from '../new/scope.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -33,8 +34,8 @@ import type { Actions, PageServerLoad } from './$types';
 const TIMELINE_LIMIT = 1_500;
 
 function reviewId(raw: string): number {
-	const id = Number(raw);
-	if (!/^\d{1,9}$/.test(raw) || id < 1) error(400, `“${raw}” is not a review number.`);
+	const id = parseReviewId(raw);
+	if (id === null) error(400, BAD_REVIEW_ID);
 	return id;
 }
 

@@ -2,6 +2,7 @@
 // save loses nothing), the input each save in server/reviews.ts expects, zod errors named by
 // the form's own fields, and on a conflict both versions of what the save touched, in words.
 import type { z } from 'zod';
+import { recordId } from '$lib/params';
 import { ACTION_STATUSES, ACTION_TYPES, CHECKLIST, FACTOR_CATEGORIES, MOMENT_KINDS, ROOT_CAUSES, TARGET_METRICS } from '$lib/reviews/schema';
 import type { Action, Review } from '$lib/server/reviews';
 import { STATUS_WORDS, type ActionName, type ConflictRow, type ConflictView, type RawFields } from '$lib/components/reviews/types';
@@ -21,8 +22,8 @@ export const one = (f: RawFields, k: string) => (f[k]?.[0] ?? '').trim();
 export const optional = (f: RawFields, k: string) => one(f, k) || undefined;
 
 export function itemId(f: RawFields, k: string): number | null {
-	const v = one(f, k);
-	return /^\d{1,9}$/.test(v) ? Number(v) : null;
+	const r = recordId.safeParse(one(f, k));
+	return r.success ? r.data : null;
 }
 
 /** The factor rows with any text, and the form row each came from (for its error messages). */

@@ -4,12 +4,13 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { describeFilters, FILTER_KEYS } from '$lib/filters';
+import { describeIssues, filterValue, isoDate, ticketId } from '$lib/params';
 import { REVIEW_SOURCES, type ReviewScope } from '$lib/reviews/schema';
 import { computeEscalations, type Spike } from '$lib/server/escalations';
 import { KpiParamsError, kpiTickets, parseDrillParams, parseKpiParams, timeZone } from '$lib/server/kpis';
 import { lastCompleteWeek } from '$lib/server/overview';
 import { defaultTitle, MAX_REVIEW_TICKETS } from '$lib/server/reviews';
-import { ticketDetail, TicketId } from '$lib/server/ticket-detail';
+import { ticketDetail } from '$lib/server/ticket-detail';
 import { describeDrill, describePeriod } from '$lib/server/ticket-list';
 
 export class ScopeError extends Error {
@@ -39,13 +40,12 @@ export interface ScopeChoice {
 }
 
 const DRILL_KEYS = ['kpi', 'part', 'sla_tier', 'resolving_tier', 'escalated'] as const;
-const isoDate = z
-	.string({ error: 'is missing' })
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-	.refine((s) => DateTime.fromISO(s).isValid, 'is not a real date');
 const SpikeParams = z.object({
-	category: z.string({ error: 'is missing' }).trim().min(1, 'is missing').max(200),
-	week_start: isoDate.refine((s) => DateTime.fromISO(s).weekday === 1, 'must be a Monday, the first day of an ISO week')
+	category: z.string({ error: 'is missing' }).trim().min(1, 'is missing').pipe(filterValue),
+	week_start: z
+		.string({ error: 'is missing' })
+		.pipe(isoDate)
+		.refine((s) => DateTime.fromISO(s).weekday === 1, 'must be a Monday, the first day of an ISO week')
 });
 
 const get = (search: URLSearchParams, key: string) => search.get(key)?.trim() || undefined;
@@ -58,10 +58,6 @@ function pickFilters(search: URLSearchParams): Record<string, string> {
 		if (v) out[k] = v;
 	}
 	return out;
-}
-
-function zodMessage(err: z.ZodError): string {
-	return err.issues.map((i) => (i.path.length ? `${i.path.join('.')} ${i.message}` : i.message)).join('; ');
 }
 
 /** /tickets with this period, filters and drill-down: the same list the review's tickets come from. */
@@ -106,7 +102,7 @@ export async function resolveScope(search: URLSearchParams): Promise<ScopeChoice
 async function ticketScope(search: URLSearchParams): Promise<ScopeChoice> {
 	const raw = search.get('ticket');
 	if (!raw) throw new ScopeError(400, 'ticket is missing: name the ticket to review, e.g. ?source=ticket&ticket=DEMO-000123');
-	const id = TicketId.safeParse(raw);
+	const id = ticketId.safeParse(raw);
 	if (!id.success) throw new ScopeError(400, `ticket ${id.error.issues[0]?.message ?? 'is not valid'}`);
 	const detail = await ticketDetail(id.data);
 	if (!detail) throw new ScopeError(404, `There is no ticket with the id “${id.data}” in the loaded data.`);
@@ -164,7 +160,7 @@ const ESCALATED = { kpi: 'escalation_events', part: 'numerator' };
 
 async function spikeScope(search: URLSearchParams): Promise<ScopeChoice> {
 	const p = SpikeParams.safeParse({ category: get(search, 'category'), week_start: get(search, 'week_start') });
-	if (!p.success) throw new ScopeError(400, zodMessage(p.error));
+	if (!p.success) throw new ScopeError(400, describeIssues(p.error));
 	const { category, week_start } = p.data;
 	const from = week_start;
 	const to = DateTime.fromISO(week_start).plus({ weeks: 1 }).toISODate()!;

@@ -1,9 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { ticketDetail, TicketId } from '$lib/server/ticket-detail';
+import { ticketId } from '$lib/params';
+import { ticketDetail } from '$lib/server/ticket-detail';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
-	const id = TicketId.safeParse(params.id);
+	const id = ticketId.safeParse(params.id);
 	if (!id.success) error(400, `The ticket id ${id.error.issues[0]?.message ?? 'is not valid'}.`);
 	const detail = await ticketDetail(id.data);
 	if (!detail) error(404, `There is no ticket with the id “${id.data}” in the loaded data.`);
