@@ -92,6 +92,18 @@ export function startCli(
 	});
 }
 
+/** Starts `handoff serve` (built web app, any free port) on `db`; needs `npm run build` first. */
+export async function startServer(db: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+	const started = await startCli(['serve', '--no-build', '--port', '0', '--db', db], /serving .* at (http:\/\/\S+)/, env);
+	return { child: started.child, url: started.match[1] };
+}
+
+/** Resolves once the child has exited and its output is read, with its exit code and signal. */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+	return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+}
+
 /** Writes a canonical tickets + events CSV pair of `n` tickets with 3 events each, quickly. */
 export async function writeBulkCsv(dir: string, n: number, prefix = 'B'): Promise<{ tickets: string; events: string }> {
 	const tickets = path.join(dir, `${prefix}-tickets.csv`);
