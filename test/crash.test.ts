@@ -121,5 +121,5 @@ describe('handoff serve killed with SIGKILL during an import sent through it', (
 			await closeInstance(db);
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
-	}, 60_000);
+	}, 120_000);
 });

@@ -32,15 +32,22 @@ const TABLES = [
 	'reviews', 'review_tickets', 'review_moments', 'review_findings', 'review_actions', 'audit_log'
 ];
 
-/** Row count and an order-independent hash of every row, per table. */
-export async function fingerprint(db: string): Promise<Record<string, { rows: number; hash: string }>> {
+/**
+ * Row count and an order-independent hash of every row, per table: the tables above, or with
+ * 'all' every table the file has (the derived facts and the mappings too).
+ */
+export async function fingerprint(db: string, which: 'core' | 'all' = 'core'): Promise<Record<string, { rows: number; hash: string }>> {
 	return withConnection(async (conn) => {
 		const out: Record<string, { rows: number; hash: string }> = {};
-		for (const t of TABLES) {
-			// Table names come from the constant list above, never from input.
+		const tables =
+			which === 'core'
+				? TABLES
+				: (await query<{ name: string }>(conn, `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY 1`)).map((r) => r.name);
+		for (const t of tables) {
+			// Table names come from the constant list above or the catalog, never from input.
 			const [r] = await query<{ rows: number; hash: string }>(
 				conn,
-				`SELECT count(*)::INTEGER AS rows, coalesce(sum(hash(x))::VARCHAR, '0') AS hash FROM ${t} x`
+				`SELECT count(*)::INTEGER AS rows, coalesce(sum(hash(x))::VARCHAR, '0') AS hash FROM "${t}" x`
 			);
 			out[t] = { rows: Number(r.rows), hash: r.hash };
 		}
