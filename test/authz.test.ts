@@ -169,6 +169,7 @@ const LISTED: { route: string; path: () => string; method?: string; body?: strin
 	{ route: '/api/users', path: () => '/api/users', method: 'POST', body: {}, need: 'admin' },
 	{ route: '/api/users/[username]', path: () => '/api/users/nobody', method: 'PATCH', body: { role: 'viewer' }, need: 'admin' },
 	{ route: '/api/users/[username]', path: () => '/api/users/nobody', method: 'DELETE', need: 'admin' },
+	{ route: '/api/backup', path: () => '/api/backup', method: 'POST', body: { out: 'not-a-backup-name.txt' }, need: 'admin' },
 	{ route: '/login', path: () => '/login', need: 'public' },
 	{ route: '/setup', path: () => '/setup', need: 'public' },
 	{ route: '/api/health', path: () => '/api/health', need: 'public' },

@@ -21,10 +21,10 @@ function small(dir: string) {
 }
 
 describe('handoff --help', () => {
-	it('lists the import, demo and serve commands', async () => {
+	it('lists the import, demo, backup, restore and serve commands', async () => {
 		const r = await runCli(['--help']);
 		expect(r.code).toBe(0);
-		for (const cmd of ['handoff import', 'handoff demo', 'handoff serve']) expect(r.stdout).toContain(cmd);
+		for (const cmd of ['handoff import', 'handoff demo', 'handoff backup', 'handoff restore FILE', 'handoff serve']) expect(r.stdout).toContain(cmd);
 	});
 
 	it('rejects an unknown command with exit code 2', async () => {

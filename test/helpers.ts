@@ -33,15 +33,22 @@ const TABLES = [
 	'users', 'sessions'
 ];
 
-/** Row count and an order-independent hash of every row, per table. */
-export async function fingerprint(db: string): Promise<Record<string, { rows: number; hash: string }>> {
+/**
+ * Row count and an order-independent hash of every row, per table: the tables above, or with
+ * 'all' every table the file has (the derived facts and the mappings too).
+ */
+export async function fingerprint(db: string, which: 'core' | 'all' = 'core'): Promise<Record<string, { rows: number; hash: string }>> {
 	return withConnection(async (conn) => {
 		const out: Record<string, { rows: number; hash: string }> = {};
-		for (const t of TABLES) {
-			// Table names come from the constant list above, never from input.
+		const tables =
+			which === 'core'
+				? TABLES
+				: (await query<{ name: string }>(conn, `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY 1`)).map((r) => r.name);
+		for (const t of tables) {
+			// Table names come from the constant list above or the catalog, never from input.
 			const [r] = await query<{ rows: number; hash: string }>(
 				conn,
-				`SELECT count(*)::INTEGER AS rows, coalesce(sum(hash(x))::VARCHAR, '0') AS hash FROM ${t} x`
+				`SELECT count(*)::INTEGER AS rows, coalesce(sum(hash(x))::VARCHAR, '0') AS hash FROM "${t}" x`
 			);
 			out[t] = { rows: Number(r.rows), hash: r.hash };
 		}
@@ -101,15 +108,27 @@ export function startCli(
 
 /** Serves `db` with the built app (`npm run build` first) until stop(); an empty file gets demo data. */
 export async function serve(db: string, env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-	const { child, match } = await startCli(['serve', '--no-build', '--port', '0', '--db', db], /serving .* at (http:\/\/\S+)/, env);
+	const { child, url } = await startServer(db, env);
 	return {
-		url: match[1],
+		url,
 		stop: async () => {
 			if (child.exitCode !== null) return;
 			child.kill('SIGTERM');
 			await new Promise((r) => child.once('exit', r));
 		}
 	};
+}
+
+/** Starts `handoff serve` (built web app, any free port) on `db`; needs `npm run build` first. */
+export async function startServer(db: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+	const started = await startCli(['serve', '--no-build', '--port', '0', '--db', db], /serving .* at (http:\/\/\S+)/, env);
+	return { child: started.child, url: started.match[1] };
+}
+
+/** Resolves once the child has exited and its output is read, with its exit code and signal. */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+	return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 }
 
 /** Writes a canonical tickets + events CSV pair of `n` tickets with 3 events each, quickly. */

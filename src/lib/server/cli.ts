@@ -1,4 +1,4 @@
-// The `handoff` command line: import, demo and serve. Each command is a thin layer over the
+// The `handoff` command line: import, demo, kpis, map, backup, restore and serve. Each command is a thin layer over the
 // same $lib/server code the web app uses; when a server holds the database, writes go
 // through it (see server-link.ts) so DuckDB's one-writer rule is never hit.
 import fs from 'node:fs';
@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { closeInstance, dbPath, getInstance, DatabaseLockedError } from './db.ts';
 import { ImportFatalError, runImport, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
-import { findRunningServer, importThroughServer, linkHeaders, newLinkToken, removeServerInfo, writeServerInfo } from './server-link.ts';
+import { BackupError, backupFile, defaultBackupPath, restoreDatabase, type BackupSummary } from './backup.ts';
+import { backupThroughServer, findRunningServer, importThroughServer, linkHeaders, newLinkToken, removeServerInfo, writeServerInfo } from './server-link.ts';
 import { computeKpis, KpiParamsError, parseKpiParams, type KpiReport, type KpiSet } from './kpis.ts';
 import { databaseIsEmpty, DEMO_DEFAULT_TICKETS } from './status.ts';
 import { writeDemoCsv } from './demo-data.ts';
@@ -51,6 +52,14 @@ const COMMAND_HELP = {
       The KPIs of SPEC.md for the period [from, to) in HANDOFF_TZ, with the previous period
       of the same length and a weekly series (in --json; --weeks N: the N ISO weeks ending
       with the period's last week). Asks the server if one is running.`,
+	backup: `  handoff backup [--db PATH] [--out FILE] [--json]
+      Copy the database, consistently, into one new .duckdb file (default
+      handoff-backup-YYYYMMDD-HHMMSS.duckdb, in UTC, beside the database). With a server
+      running, the server makes it between two imports; never overwrites a file.`,
+	restore: `  handoff restore FILE [--db PATH] [--force] [--json]
+      Put a backup in place of the database. The current file is kept as
+      <db>.before-restore-YYYYMMDD-HHMMSS (rename it back to undo); one that holds data is
+      only replaced with --force. Stop the server first. Older backups are upgraded on open.`,
 	serve: `  handoff serve [--port N] [--host ADDR] [--db PATH] [--no-build]
       Build the web app if needed and serve it (default http://127.0.0.1:3000). An empty
       database gets demo data first. With no account it serves this machine only (and is
@@ -405,6 +414,50 @@ async function cmdKpis(args: string[]): Promise<number> {
 	return 0;
 }
 
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function printTables(tables: Record<string, number>) {
+	const width = Math.max(...Object.keys(tables).map((t) => t.length));
+	return Object.entries(tables).map(([t, n]) => `  ${t.padEnd(width)} ${fmt(n).padStart(12)}`);
+}
+
+async function cmdBackup(args: string[]): Promise<number> {
+	const { values } = parseArgs({ args, options: { db: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } } });
+	const db = dbPath(values.db);
+	const out = values.out ? path.resolve(values.out) : undefined;
+	const server = await findRunningServer(db);
+	let s: BackupSummary;
+	if (server) s = await backupThroughServer(server, out);
+	else s = await backupFile(out ?? defaultBackupPath(db), db);
+	if (values.json) console.log(JSON.stringify(s, null, 2));
+	else {
+		console.log(
+			`Backed up ${db}${server ? ` (through the server at ${server.url})` : ''} to ${s.file}: ${mb(s.bytes)}, schema version ${s.schemaVersion}, in ${s.seconds.toFixed(1)} s`
+		);
+		console.log(printTables(s.tables).join('\n'));
+	}
+	return 0;
+}
+
+async function cmdRestore(args: string[]): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: { db: { type: 'string' }, force: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }
+	});
+	if (positionals.length !== 1) throw new UsageError('restore needs one backup FILE');
+	const db = dbPath(values.db);
+	const s = await restoreDatabase(path.resolve(positionals[0]), db, { force: values.force });
+	if (values.json) console.log(JSON.stringify(s, null, 2));
+	else {
+		const upgraded = s.schemaVersion > s.fromVersion ? `, upgraded from schema version ${s.fromVersion} to ${s.schemaVersion}` : `, schema version ${s.schemaVersion}`;
+		console.log(`Restored ${s.file} into ${s.db}${upgraded}, in ${s.seconds.toFixed(1)} s`);
+		if (s.movedAside) console.log(`The database it replaced is kept as ${s.movedAside} (to undo: rename it back to ${path.basename(db)}).`);
+		console.log(printTables(s.tables).join('\n'));
+	}
+	return 0;
+}
+
 function newestMtime(entry: string): number {
 	const st = fs.statSync(entry, { throwIfNoEntry: false });
 	if (!st) return 0;
@@ -522,6 +575,10 @@ async function run(argv: string[]): Promise<number> {
 				return await cmdMap(rest);
 			case 'kpis':
 				return await cmdKpis(rest);
+			case 'backup':
+				return await cmdBackup(rest);
+			case 'restore':
+				return await cmdRestore(rest);
 			case 'serve':
 				return await cmdServe(rest);
 			case 'user':
@@ -540,6 +597,7 @@ async function run(argv: string[]): Promise<number> {
 			console.error(`handoff: ${(err as Error).message}\nRun 'handoff --help' for usage.`);
 			return 2;
 		}
+<<<<<<< HEAD
 		if (err instanceof ExposedWithoutAccountsError) {
 			console.error(`handoff: ${err.message}`);
 			return 1;
@@ -549,6 +607,9 @@ async function run(argv: string[]): Promise<number> {
 			return 1;
 		}
 		if (err instanceof DatabaseLockedError) {
+=======
+		if (err instanceof DatabaseLockedError || err instanceof BackupError) {
+>>>>>>> crash
 			console.error(`handoff: ${err.message}`);
 			return 1;
 		}

@@ -1,6 +1,9 @@
 // The server's import queue. Imports run one at a time in this process (DuckDB has one writer),
 // while dashboards keep reading on other connections; callers poll a job for its progress.
+// Backups wait in the same queue, so a backup never holds half an import.
 import crypto from 'node:crypto';
+import { backupOpenDatabase, defaultBackupPath, type BackupSummary } from './backup.ts';
+import { dbPath } from './db.ts';
 import { ImportFatalError, runImport, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
 import { readUpload, removeUpload, uploadFile } from './uploads.ts';
 import { importExport } from './adapter-import.ts';
@@ -24,6 +27,12 @@ export function serializeWrite<T>(fn: () => Promise<T>): Promise<T> {
 	const next = queue.then(fn, fn);
 	queue = next.catch(() => undefined);
 	return next;
+}
+
+/** Backs up the served database between two queued writes (default file: beside the database). */
+export function backupInQueue(out?: string): Promise<BackupSummary> {
+	const db = dbPath();
+	return serializeWrite(() => backupOpenDatabase(out ?? defaultBackupPath(db), db));
 }
 
 export function getJob(id: string): ImportJob | undefined {

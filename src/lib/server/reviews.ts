@@ -167,8 +167,9 @@ async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): P
 /**
  * Runs one save of review `id` if it is still at `expected` version: `fn` writes, then the
  * review's version goes up by one and the change is audited, all in one transaction.
+ * Exported for the crash tests, which drive many-row saves through it.
  */
-async function mutate<T>(
+export async function mutate<T>(
 	id: number,
 	expected: number,
 	step: number,

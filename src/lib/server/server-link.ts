@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import path from 'node:path';
 import { ImportFatalError, type ImportProgress, type ImportSource, type ImportSummary } from './import.ts';
 import type { ExportOptions, ImportJob } from './import-jobs.ts';
+import type { BackupSummary } from './backup.ts';
 
 export interface ServerInfo {
 	pid: number;
@@ -116,4 +117,16 @@ export async function importThroughServer(
 	}
 	if (!job.summary) throw new Error('the server finished the import without a summary');
 	return job.summary;
+}
+
+/** Asks the running server for a backup (it copies between two queued writes) and waits for it. */
+export async function backupThroughServer(server: ServerInfo, out?: string): Promise<BackupSummary> {
+	const res = await fetch(new URL('/api/backup', server.url), {
+		method: 'POST',
+		headers: { ...linkHeaders(server), 'content-type': 'application/json', origin: new URL(server.url).origin },
+		body: JSON.stringify(out ? { out } : {})
+	});
+	const body = (await res.json().catch(() => ({}))) as Partial<BackupSummary> & { message?: string };
+	if (!res.ok || !body.file) throw new Error(body.message ?? `the server at ${server.url} did not make the backup (HTTP ${res.status}); if it runs an older Handoff, restart it`);
+	return body as BackupSummary;
 }
