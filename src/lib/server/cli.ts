@@ -597,19 +597,7 @@ async function run(argv: string[]): Promise<number> {
 			console.error(`handoff: ${(err as Error).message}\nRun 'handoff --help' for usage.`);
 			return 2;
 		}
-<<<<<<< HEAD
-		if (err instanceof ExposedWithoutAccountsError) {
-			console.error(`handoff: ${err.message}`);
-			return 1;
-		}
-		if (err instanceof AccountError) {
-			console.error(`handoff: ${err.message}`);
-			return 1;
-		}
-		if (err instanceof DatabaseLockedError) {
-=======
-		if (err instanceof DatabaseLockedError || err instanceof BackupError) {
->>>>>>> crash
+		if (err instanceof DatabaseLockedError || err instanceof BackupError || err instanceof AccountError || err instanceof ExposedWithoutAccountsError) {
 			console.error(`handoff: ${err.message}`);
 			return 1;
 		}
