@@ -281,3 +281,29 @@ describe('the audit log names who changed what', () => {
 		expect(imports.slice(0, 2).map((i) => `${i.source}:${i.imported_by}`)).toEqual(['upload:ada', 'cli:cli']);
 	});
 });
+
+describe('behind an HTTPS proxy', () => {
+	it('marks the session cookie Secure when the public origin is https', async () => {
+		const proxied = path.join(dir, 'proxied.duckdb');
+		expect((await runCli(['user', 'add', 'ada', '--role', 'admin', '--password-stdin', '--db', proxied], {}, `${PASSWORDS.admin}\n`)).code).toBe(0);
+		const { child, match } = await startCli(['serve', '--no-build', '--port', '0', '--db', proxied], /serving .* at (http:\/\/\S+)/, {
+			ORIGIN: 'https://handoff.example',
+			HANDOFF_DEMO_TICKETS: '50'
+		});
+		try {
+			const res = await fetch(new URL('/login', match[1]), {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { origin: 'https://handoff.example', accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+				body: `username=ada&password=${encodeURIComponent(PASSWORDS.admin)}`
+			});
+			expect(res.status).toBe(303);
+			const cookie = res.headers.getSetCookie().find((c) => c.startsWith('handoff_session='));
+			expect(cookie).toMatch(/; Secure/i);
+			expect(cookie).toMatch(/HttpOnly/i);
+		} finally {
+			child.kill('SIGTERM');
+			await new Promise((r) => child.once('exit', r));
+		}
+	});
+});

@@ -18,7 +18,7 @@ import { writeDemoCsv } from './demo-data.ts';
 import { importExport, type ExportImportSummary, type ExtraFile, listColumnMappings, loadMappings, MAPPING_KINDS, reapplyMappings, saveColumnMapping, setMapping } from './adapter-import.ts';
 import type { AdapterId, MappingKind } from '../import/adapters/types.ts';
 import { runAs } from './actor.ts';
-import { AccountError } from './auth.ts';
+import { AccountError, countUsers } from './auth.ts';
 import { cmdUser, USER_HELP } from './cli-user.ts';
 import { ExposedWithoutAccountsError, refuseOpenNetworkBind } from './exposure.ts';
 
@@ -537,6 +537,12 @@ async function cmdServe(args: string[]): Promise<number> {
 	const url = `http://${shownHost}:${actualPort}`;
 	writeServerInfo({ pid: process.pid, url, db, startedAt: new Date().toISOString(), token: process.env.HANDOFF_LINK_TOKEN! });
 	console.log(`Handoff is serving ${path.relative(process.cwd(), db) || db} at ${url}`);
+	const accounts = await countUsers(db);
+	console.log(
+		accounts
+			? `Everyone signs in (${fmt(accounts)} account${accounts === 1 ? '' : 's'}).`
+			: `No account yet: open to this machine only. To require sign-in, add an admin: handoff user add NAME --role admin`
+	);
 
 	await new Promise<void>((resolve) => {
 		const stop = () => resolve();
