@@ -137,8 +137,9 @@ test('without JavaScript, "Start a review" is a plain GET form to the same addre
 	await context.close();
 });
 
-test('the Markdown and print versions of a review that does not exist are not found', async ({ request }) => {
-	for (const path of ['/reviews/987654/export.md', '/reviews/987654/print', '/reviews/not-a-number/export.md']) {
+test('the Markdown and print versions of a review that does not exist are not found, and a malformed id is refused', async ({ request }) => {
+	for (const path of ['/reviews/987654/export.md', '/reviews/987654/print']) {
 		expect((await request.get(path)).status(), path).toBe(404);
 	}
+	expect((await request.get('/reviews/not-a-number/export.md')).status()).toBe(400);
 });
