@@ -114,6 +114,25 @@ describe('importExport()', () => {
 			await expect(importExport({ file: canonical, source: 'cli', db, adapters: [acme] })).rejects.toThrow("has the columns of Handoff's own format");
 		}));
 
+	it('refuses a compressed export or a binary extra file, naming it, and changes nothing', () =>
+		withDb(async (db, dir) => {
+			const file = path.join(dir, 'acme.csv');
+			fs.writeFileSync(file, EXPORT);
+			await importExport({ file, source: 'cli', db, adapters: [acme] });
+			const before = await fingerprint(db);
+			const gz = path.join(dir, 'acme.csv.gz');
+			fs.writeFileSync(gz, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3]));
+			await expect(importExport({ file: gz, source: 'cli', db, adapters: [acme] })).rejects.toThrow(
+				'acme.csv.gz: is gzip-compressed: unpack it (gunzip) and import the file inside'
+			);
+			const audits = path.join(dir, 'audits.json');
+			fs.writeFileSync(audits, Buffer.from('{"audits": [', 'utf16le'));
+			await expect(importExport({ file, source: 'cli', db, adapters: [acme], extras: [{ kind: 'zendesk-audits', file: audits, name: 'my audits.json' }] })).rejects.toThrow(
+				'my audits.json: looks like UTF-16 text'
+			);
+			expect(await fingerprint(db)).toEqual(before);
+		}));
+
 	it('reads local export times in the account\'s time zone, and reads the kept export again when it changes', () =>
 		withDb(async (db, dir) => {
 			const file = path.join(dir, 'acme.csv');

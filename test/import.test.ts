@@ -542,6 +542,24 @@ describe('runImport: fatal errors leave the database as it was', () => {
 			expect(await snapshot(ctx)).toEqual(before);
 		}));
 
+	it('refuses a workbook as the tickets file and a PDF as the events file, naming each, before reading', () =>
+		withDb(async (ctx) => {
+			const before = await seeded(ctx);
+			const good = ctx.file('tickets.csv', GOOD_TICKETS);
+			const xlsx = ctx.file('tickets.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0]), Buffer.from('[Content_Types].xml')]));
+			const pdf = ctx.file('report.csv', '%PDF-1.7\n1 0 obj\n');
+			let err = await expectFatal(ctx.run(xlsx, ctx.file('events.csv', GOOD_EVENTS)));
+			expect(err.message).toBe('tickets.xlsx: looks like an Excel workbook or zip archive: export it as CSV (UTF-8), or unzip it and import the file inside');
+			err = await expectFatal(ctx.run(good, pdf));
+			expect(err.file).toBe('report.csv');
+			expect(err.problem).toContain('is a PDF document');
+			// UTF-16 (what Excel's "Unicode text" writes) is refused with the way out.
+			const utf16 = ctx.file('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD_TICKETS, 'utf16le')]));
+			err = await expectFatal(ctx.run(utf16));
+			expect(err.message).toBe('utf16.csv: is UTF-16 text: save it as UTF-8 (in Excel: Save As > CSV UTF-8) and import that');
+			expect(await snapshot(ctx)).toEqual(before);
+		}));
+
 	it('fails on a tickets file that does not exist', () =>
 		withDb(async (ctx) => {
 			const before = await seeded(ctx);

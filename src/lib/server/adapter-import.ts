@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { query, withConnection, dbPath } from './db.ts';
-import { ImportFatalError, runImport, type ImportSource, type ImportSummary } from './import.ts';
+import { ImportFatalError, refuseUnreadable, runImport, type ImportSource, type ImportSummary } from './import.ts';
 import { EVENT_FIELDS, TICKET_FIELDS } from '../import/canonical.ts';
 import { ADAPTERS, adapterById, detectAdapter } from '../import/adapters/index.ts';
 import { readExport, readExportHeader } from '../import/adapters/source.ts';
@@ -134,7 +134,8 @@ export function chooseAdapter(header: string[], label: string, format: string | 
 export async function importExport(req: ExportImportRequest): Promise<ExportImportSummary> {
 	const adapters = req.adapters ?? ADAPTERS;
 	const label = req.name ?? path.basename(req.file);
-	if (!fs.existsSync(req.file)) throw new ImportFatalError(label, 'does not exist');
+	await refuseUnreadable(req.file, label);
+	for (const x of req.extras ?? []) await refuseUnreadable(x.file, x.name ?? path.basename(x.file));
 	const header = await readExportHeader(req.file);
 	if (!header.length) throw new ImportFatalError(label, 'is empty (no header row)');
 	let adapter: Adapter;

@@ -17,6 +17,7 @@ import { detectFormat, FatalFileError, readRecords, type FileFormat } from '../i
 import { TimeZoneRules } from '../import/timestamps.ts';
 import { dbPath, query, withConnection } from './db.ts';
 import { rebuildFacts } from './facts.ts';
+import { sniffFile, type Sniff } from './sniff.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -94,6 +95,18 @@ export class ImportFatalError extends Error {
 }
 
 const ISSUES_IN_SUMMARY = 200;
+
+/** Refuses a file that is missing, unreadable or not a UTF-8 text export, before any work. */
+export async function refuseUnreadable(file: string, label: string): Promise<void> {
+	let sniff: Sniff;
+	try {
+		sniff = await sniffFile(file);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		throw new ImportFatalError(label, code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`);
+	}
+	if (!sniff.ok) throw new ImportFatalError(label, sniff.problem);
+}
 
 const STAGING_SQL = `
 CREATE OR REPLACE TEMP TABLE stage_tickets (
@@ -317,6 +330,8 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 	const eventsLabel = req.eventsFile ? (req.eventsName ?? path.basename(req.eventsFile)) : null;
 	const startedAt = new Date();
 	const t0 = performance.now();
+	await refuseUnreadable(req.ticketsFile, ticketsLabel);
+	if (req.eventsFile && eventsLabel) await refuseUnreadable(req.eventsFile, eventsLabel);
 
 	return withConnection(async (conn) => {
 		await conn.run(STAGING_SQL);
