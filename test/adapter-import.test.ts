@@ -11,6 +11,7 @@ import { parseExportDate } from '../src/lib/import/real-dates.ts';
 import type { Adapter, ConvertedRow } from '../src/lib/import/adapters/types.ts';
 import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
 import { query, withConnection } from '../src/lib/server/db.ts';
+import { ImportFatalError } from '../src/lib/server/import.ts';
 import { fingerprint, withDb } from './helpers.ts';
 
 const acme: Adapter = {
@@ -131,6 +132,20 @@ describe('importExport()', () => {
 				'my audits.json: looks like UTF-16 text'
 			);
 			expect(await fingerprint(db)).toEqual(before);
+		}));
+
+	it('refuses an export with invalid UTF-8 past the first 64 KiB, naming it, and changes nothing', () =>
+		withDb(async (db, dir) => {
+			// Past the window the upload and import check first, so only the reader sees it; it
+			// used to decode leniently and store "caf\uFFFD".
+			const file = path.join(dir, 'acme.csv');
+			const rows = Array.from({ length: 3_000 }, (_, i) => `B-${i},2/3/2026 09:00,Front desk,normal`).join('\n');
+			fs.writeFileSync(file, Buffer.concat([Buffer.from(`${EXPORT}${rows}\nB-x,2/3/2026 09:00,Caf`), Buffer.from([0xe9]), Buffer.from(',normal\n')]));
+			expect(fs.statSync(file).size).toBeGreaterThan(64 * 1024);
+			const before = await fingerprint(db);
+			await expect(importExport({ file, source: 'cli', db, adapters: [acme] })).rejects.toThrow(new ImportFatalError('acme.csv', 'is not valid UTF-8 text (save the export as UTF-8)'));
+			expect(await fingerprint(db)).toEqual(before);
+			expect(fs.existsSync(exportsDir(db))).toBe(false);
 		}));
 
 	it('reads local export times in the account\'s time zone, and reads the kept export again when it changes', () =>

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { query, withConnection, dbPath } from './db.ts';
 import { ImportFatalError, refuseUnreadable, runImport, type ImportSource, type ImportSummary } from './import.ts';
 import { EVENT_FIELDS, TICKET_FIELDS } from '../import/canonical.ts';
+import { FatalFileError } from '../import/read-records.ts';
 import { ADAPTERS, adapterById, detectAdapter } from '../import/adapters/index.ts';
 import { readExport, readExportHeader } from '../import/adapters/source.ts';
 import { genericAdapter, GenericMappingSpec, missingColumns } from '../import/adapters/generic.ts';
@@ -241,6 +242,10 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 		}
 		const known = new Set(Object.keys(mappings.group_tier));
 		return { ...summary, adapter: adapter.id, adapterLabel: adapter.label, unmappedGroups: [...unmapped].filter((g) => !known.has(g)).sort(), notes };
+	} catch (err) {
+		// The export's reader found it unreadable past the first bytes (invalid UTF-8).
+		if (err instanceof FatalFileError) throw new ImportFatalError(label, err.problem);
+		throw err;
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
