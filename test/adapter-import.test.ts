@@ -134,7 +134,7 @@ describe('importExport()', () => {
 			expect(await fingerprint(db)).toEqual(before);
 		}));
 
-	it('refuses an export with invalid UTF-8 past the first 64 KiB, naming it, and changes nothing', () =>
+	it('refuses an export or its JSON extra with invalid UTF-8 past the first 64 KiB, naming it, and changes nothing', () =>
 		withDb(async (db, dir) => {
 			// Past the window the upload and import check first, so only the reader sees it; it
 			// used to decode leniently and store "caf\uFFFD".
@@ -144,6 +144,15 @@ describe('importExport()', () => {
 			expect(fs.statSync(file).size).toBeGreaterThan(64 * 1024);
 			const before = await fingerprint(db);
 			await expect(importExport({ file, source: 'cli', db, adapters: [acme] })).rejects.toThrow(new ImportFatalError('acme.csv', 'is not valid UTF-8 text (save the export as UTF-8)'));
+			// The same for a JSON file that goes with the export (Zendesk's audits).
+			const good = path.join(dir, 'good.csv');
+			fs.writeFileSync(good, EXPORT);
+			const audits = path.join(dir, 'audits.json');
+			const note = JSON.stringify({ id: 1, ticket_id: 'A-1', created_at: '2026-03-02T09:00:00Z', events: [{ type: 'Comment', body: 'x'.repeat(70_000) }] });
+			fs.writeFileSync(audits, Buffer.concat([Buffer.from(`{"audits": [${note}, {"id": 2, "ticket_id": "A-1", "created_at": "2026-03-02T09:00:00Z", "events": [], "author": "Zo`), Buffer.from([0xeb]), Buffer.from('"}]}')]));
+			await expect(importExport({ file: good, source: 'cli', db, adapters: [acme], extras: [{ kind: 'zendesk-audits', file: audits }] })).rejects.toThrow(
+				new ImportFatalError('audits.json', 'is not valid UTF-8 text (save the export as UTF-8)')
+			);
 			expect(await fingerprint(db)).toEqual(before);
 			expect(fs.existsSync(exportsDir(db))).toBe(false);
 		}));

@@ -55,8 +55,14 @@ function groupNamesOf(json: unknown): Record<string, string> | null {
 function readJson(x: ExtraFile): unknown {
 	const label = x.name ?? path.basename(x.file);
 	if (!fs.existsSync(x.file)) throw new ImportFatalError(label, 'does not exist');
+	let text: string;
 	try {
-		return JSON.parse(fs.readFileSync(x.file, 'utf8'));
+		text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(x.file));
+	} catch {
+		throw new ImportFatalError(label, 'is not valid UTF-8 text (save the export as UTF-8)');
+	}
+	try {
+		return JSON.parse(text);
 	} catch (err) {
 		throw new ImportFatalError(label, `is not valid JSON (${(err as Error).message})`);
 	}
