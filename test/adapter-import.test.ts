@@ -11,6 +11,7 @@ import { parseExportDate } from '../src/lib/import/real-dates.ts';
 import type { Adapter, ConvertedRow } from '../src/lib/import/adapters/types.ts';
 import { computeKpis, parseKpiParams } from '../src/lib/server/kpis.ts';
 import { query, withConnection } from '../src/lib/server/db.ts';
+import { ImportFatalError } from '../src/lib/server/import.ts';
 import { fingerprint, withDb } from './helpers.ts';
 
 const acme: Adapter = {
@@ -112,6 +113,48 @@ describe('importExport()', () => {
 			const canonical = path.join(dir, 'tickets.csv');
 			fs.writeFileSync(canonical, 'ticket_id,created_at\nX,2026-03-02T09:00:00Z\n');
 			await expect(importExport({ file: canonical, source: 'cli', db, adapters: [acme] })).rejects.toThrow("has the columns of Handoff's own format");
+		}));
+
+	it('refuses a compressed export or a binary extra file, naming it, and changes nothing', () =>
+		withDb(async (db, dir) => {
+			const file = path.join(dir, 'acme.csv');
+			fs.writeFileSync(file, EXPORT);
+			await importExport({ file, source: 'cli', db, adapters: [acme] });
+			const before = await fingerprint(db);
+			const gz = path.join(dir, 'acme.csv.gz');
+			fs.writeFileSync(gz, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3]));
+			await expect(importExport({ file: gz, source: 'cli', db, adapters: [acme] })).rejects.toThrow(
+				'acme.csv.gz: is gzip-compressed: unpack it (gunzip) and import the file inside'
+			);
+			const audits = path.join(dir, 'audits.json');
+			fs.writeFileSync(audits, Buffer.from('{"audits": [', 'utf16le'));
+			await expect(importExport({ file, source: 'cli', db, adapters: [acme], extras: [{ kind: 'zendesk-audits', file: audits, name: 'my audits.json' }] })).rejects.toThrow(
+				'my audits.json: looks like UTF-16 text'
+			);
+			expect(await fingerprint(db)).toEqual(before);
+		}));
+
+	it('refuses an export or its JSON extra with invalid UTF-8 past the first 64 KiB, naming it, and changes nothing', () =>
+		withDb(async (db, dir) => {
+			// Past the window the upload and import check first, so only the reader sees it; it
+			// used to decode leniently and store "caf\uFFFD".
+			const file = path.join(dir, 'acme.csv');
+			const rows = Array.from({ length: 3_000 }, (_, i) => `B-${i},2/3/2026 09:00,Front desk,normal`).join('\n');
+			fs.writeFileSync(file, Buffer.concat([Buffer.from(`${EXPORT}${rows}\nB-x,2/3/2026 09:00,Caf`), Buffer.from([0xe9]), Buffer.from(',normal\n')]));
+			expect(fs.statSync(file).size).toBeGreaterThan(64 * 1024);
+			const before = await fingerprint(db);
+			await expect(importExport({ file, source: 'cli', db, adapters: [acme] })).rejects.toThrow(new ImportFatalError('acme.csv', 'is not valid UTF-8 text (save the export as UTF-8)'));
+			// The same for a JSON file that goes with the export (Zendesk's audits).
+			const good = path.join(dir, 'good.csv');
+			fs.writeFileSync(good, EXPORT);
+			const audits = path.join(dir, 'audits.json');
+			const note = JSON.stringify({ id: 1, ticket_id: 'A-1', created_at: '2026-03-02T09:00:00Z', events: [{ type: 'Comment', body: 'x'.repeat(70_000) }] });
+			fs.writeFileSync(audits, Buffer.concat([Buffer.from(`{"audits": [${note}, {"id": 2, "ticket_id": "A-1", "created_at": "2026-03-02T09:00:00Z", "events": [], "author": "Zo`), Buffer.from([0xeb]), Buffer.from('"}]}')]));
+			await expect(importExport({ file: good, source: 'cli', db, adapters: [acme], extras: [{ kind: 'zendesk-audits', file: audits }] })).rejects.toThrow(
+				new ImportFatalError('audits.json', 'is not valid UTF-8 text (save the export as UTF-8)')
+			);
+			expect(await fingerprint(db)).toEqual(before);
+			expect(fs.existsSync(exportsDir(db))).toBe(false);
 		}));
 
 	it('reads local export times in the account\'s time zone, and reads the kept export again when it changes', () =>

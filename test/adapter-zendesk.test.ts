@@ -136,6 +136,19 @@ describe('zendeskAdapter.convert()', () => {
 		expect(events(out).filter((e) => e.ticket_id === '102')).toEqual([]);
 	});
 
+	it('drops a first reply time too large to be a date (past year 9999) with a note, keeping the ticket', async () => {
+		// Found by test/fuzz-import.test.ts: the addition threw a RangeError out of the import.
+		for (const minutes of ['99999999999999999999', '5000000000']) {
+			const rows = export_.rows.map((r) => (r.values.Id === '101' ? { ...r, values: { ...r.values, 'First reply time in minutes': minutes } } : r));
+			const { ctx, notes } = context();
+			const out = await convert(rows, ctx);
+			expect(tickets(out).find((t) => t.ticket_id === '101')?.first_response_at).toBe('');
+			expect(events(out).find((e) => e.event_id === '101:first_reply')).toBeUndefined();
+			expect(notes).toContainEqual({ line: 2, field: 'First reply time in minutes', message: `"${minutes}" is not a usable number of minutes; no first response time for ticket 101` });
+			expect(rejects(out)).toEqual([]);
+		}
+	});
+
 	it('reads numeric dates in the given order, and refuses to guess an ambiguous one', async () => {
 		const header = 'Id,Created at,Solved at,Status,Group,Ticket type';
 		const { rows } = parseExportText(`${header}\n7,3/4/2026 10:00,3/14/2026 10:00,Solved,,Incident\n`);

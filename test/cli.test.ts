@@ -82,6 +82,23 @@ describe('handoff import', () => {
 		expect(r.stdout).toBe('');
 	});
 
+	it('refuses a workbook with exit 1 and one line that names it, leaving the database as it was', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'h.duckdb');
+		const { tickets, events } = small(dir);
+		expect((await runCli(['import', '--tickets', tickets, '--events', events, '--db', db])).code).toBe(0);
+		const before = await fingerprint(db);
+		await closeInstance(db);
+		const xlsx = path.join(dir, 'Tickets March.xlsx');
+		fs.writeFileSync(xlsx, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0]), Buffer.from('xl/workbook.xml')]));
+		const r = await runCli(['import', '--tickets', xlsx, '--db', db]);
+		expect(r.code).toBe(1);
+		expect(r.stderr.trim().split('\n')).toHaveLength(1);
+		expect(r.stderr).toContain('Tickets March.xlsx: looks like an Excel workbook or zip archive: export it as CSV');
+		expect(await fingerprint(db)).toEqual(before);
+		await closeInstance(db);
+	});
+
 	/**
 	 * Imports a small pair, fingerprints the database, then starts a 200,000-ticket import and
 	 * kills it with SIGKILL as soon as its progress output matches `moment`.

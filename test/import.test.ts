@@ -323,6 +323,65 @@ describe('runImport: duplicates', () => {
 		}));
 });
 
+describe('runImport: several records on one line (a JSON array written on one line)', () => {
+	// Found by test/fuzz-import.test.ts: "later" was decided by line, so repeats on one line were
+	// all kept (two rows for T1), a repeat on a later line dropped every record sharing the
+	// earlier line, and rejected events were counted once per line.
+	it('keeps the last of a repeated ticket or event, and only that one is replaced', () =>
+		withDb(async (ctx) => {
+			const tickets = ctx.file(
+				'tickets.json',
+				JSON.stringify([
+					{ ticket_id: 'T1', created_at: '2026-03-02T09:00:00Z', subject: 'first' },
+					{ ticket_id: 'T2', created_at: '2026-03-02T09:30:00Z', subject: 'beside it' },
+					{ ticket_id: 'T1', created_at: '2026-03-02T09:00:00Z', subject: 'second' }
+				])
+			);
+			const events = ctx.file(
+				'events.json',
+				'[' +
+					JSON.stringify({ event_id: 'E1', ticket_id: 'T1', occurred_at: '2026-03-02T10:00:00Z', type: 'note', note: 'old' }) + ',' +
+					JSON.stringify({ event_id: 'E2', ticket_id: 'T2', occurred_at: '2026-03-02T10:05:00Z', type: 'note', note: 'beside it' }) + ',\n' +
+					JSON.stringify({ event_id: 'E1', ticket_id: 'T1', occurred_at: '2026-03-02T10:01:00Z', type: 'note', note: 'new' }) + ']\n'
+			);
+			const s = await ctx.run(tickets, events);
+			expect(s.tickets).toEqual({ read: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
+			expect(s.events).toEqual({ read: 3, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
+			expect(await ctx.rows(`SELECT ticket_id, subject FROM tickets ORDER BY ticket_id`)).toEqual([
+				{ ticket_id: 'T1', subject: 'second' },
+				{ ticket_id: 'T2', subject: 'beside it' }
+			]);
+			expect(await ctx.rows(`SELECT event_id, note FROM events ORDER BY event_id`)).toEqual([
+				{ event_id: 'E1', note: 'new' },
+				{ event_id: 'E2', note: 'beside it' }
+			]);
+			// One warning per replaced row, each on its own line, naming the line of the row kept.
+			expect(s.issues.filter((i) => i.severity === 'warning').map((i) => [i.file, i.line, i.reason])).toEqual([
+				['tickets.json', 1, 'ticket_id T1 appears again on line 1; that later row is kept'],
+				['events.json', 1, 'the same event appears again on line 2; that later row is kept']
+			]);
+		}));
+
+	it('counts every rejected event, not every line with a rejected event', () =>
+		withDb(async (ctx) => {
+			const tickets = ctx.file('tickets.json', JSON.stringify([{ ticket_id: 'T1', created_at: '2026-03-02T09:00:00Z' }]));
+			const events = ctx.file(
+				'events.json',
+				JSON.stringify([
+					{ ticket_id: 'X1', occurred_at: '2026-03-02T10:00:00Z', type: 'note' },
+					{ ticket_id: 'X2', occurred_at: '2026-03-02T10:00:00Z', type: 'note' },
+					{ ticket_id: 'T1', occurred_at: 'soon', type: 'note' },
+					{ ticket_id: 'T1', occurred_at: '2026-03-02T10:00:00Z', type: 'note' }
+				])
+			);
+			const s = await ctx.run(tickets, events);
+			expect(s.events).toEqual({ read: 4, inserted: 1, updated: 0, unchanged: 0, rejected: 3 });
+			expect(s.status).toBe('committed_with_rejects');
+			const [imp] = await ctx.rows<{ events_rejected: number }>('SELECT events_rejected FROM imports');
+			expect(imp.events_rejected).toBe(3);
+		}));
+});
+
 describe('runImport: time zones', () => {
 	it('stores naive timestamps as the UTC instant of the configured zone, and offsets as written', () =>
 		withDb(async (ctx) => {
@@ -539,6 +598,24 @@ describe('runImport: fatal errors leave the database as it was', () => {
 			expect(err.file).toBe('events.csv');
 			expect(err.message).toMatch(/^events\.csv: /);
 			expect(err.message).toContain('UTF-8');
+			expect(await snapshot(ctx)).toEqual(before);
+		}));
+
+	it('refuses a workbook as the tickets file and a PDF as the events file, naming each, before reading', () =>
+		withDb(async (ctx) => {
+			const before = await seeded(ctx);
+			const good = ctx.file('tickets.csv', GOOD_TICKETS);
+			const xlsx = ctx.file('tickets.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0]), Buffer.from('[Content_Types].xml')]));
+			const pdf = ctx.file('report.csv', '%PDF-1.7\n1 0 obj\n');
+			let err = await expectFatal(ctx.run(xlsx, ctx.file('events.csv', GOOD_EVENTS)));
+			expect(err.message).toBe('tickets.xlsx: looks like an Excel workbook or zip archive: export it as CSV (UTF-8), or unzip it and import the file inside');
+			err = await expectFatal(ctx.run(good, pdf));
+			expect(err.file).toBe('report.csv');
+			expect(err.problem).toContain('is a PDF document');
+			// UTF-16 (what Excel's "Unicode text" writes) is refused with the way out.
+			const utf16 = ctx.file('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD_TICKETS, 'utf16le')]));
+			err = await expectFatal(ctx.run(utf16));
+			expect(err.message).toBe('utf16.csv: is UTF-16 text: save it as UTF-8 (in Excel: Save As > CSV UTF-8) and import that');
 			expect(await snapshot(ctx)).toEqual(before);
 		}));
 

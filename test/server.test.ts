@@ -113,6 +113,38 @@ describe('handoff serve', () => {
 		expect(left).toEqual([]);
 	});
 
+	it('refuses a workbook upload with 415 and a message naming it, without reading it all or keeping it', async () => {
+		// A zip signature, then far more than the 64 KiB the server looks at.
+		const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0]), Buffer.alloc(3 * 1024 * 1024, 7)]);
+		const res = await fetch(`${url}/api/uploads?name=${encodeURIComponent('Tickets March.xlsx')}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/octet-stream' },
+			body: xlsx
+		});
+		expect(res.status).toBe(415);
+		expect((await res.json()).message).toBe('Tickets March.xlsx looks like an Excel workbook or zip archive: export it as CSV (UTF-8), or unzip it and import the file inside');
+		expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]);
+	});
+
+	it('refuses binary files on the Imports page forms (no JavaScript) with the message, importing nothing', async () => {
+		const before = (await (await fetch(`${url}/api/imports`)).json()).length;
+		const png = Buffer.concat([Buffer.from([0x89]), Buffer.from('PNG\r\n'), Buffer.from([0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from('IHDR')]);
+		const canonical = new FormData();
+		canonical.append('tickets', new Blob([png]), 'screenshot.png');
+		const res = await fetch(`${url}/imports?/upload`, { method: 'POST', body: canonical, headers: { origin: url, accept: 'text/html' } });
+		expect(res.status).toBe(415);
+		expect(await res.text()).toContain('screenshot.png is an image (PNG), not a data export');
+
+		const helpdesk = new FormData();
+		helpdesk.append('export', new Blob([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])]), 'zendesk.csv.gz');
+		const exp = await fetch(`${url}/imports?/export`, { method: 'POST', body: helpdesk, headers: { origin: url, accept: 'text/html' } });
+		expect(exp.status).toBe(415);
+		expect(await exp.text()).toContain('zendesk.csv.gz is gzip-compressed: unpack it (gunzip) and import the file inside');
+
+		expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]);
+		expect((await (await fetch(`${url}/api/imports`)).json()).length).toBe(before);
+	});
+
 	it('lets a CLI import of the same file change nothing', async () => {
 		const b = path.join(dir, 'CLI-tickets.csv');
 		const r = await runCli(['import', '--tickets', b, '--db', db, '--json']);

@@ -36,7 +36,7 @@ export interface RecordSource {
 }
 
 /** Decodes UTF-8 strictly: an invalid byte sequence is fatal, as SPEC.md requires. */
-class StrictUtf8 extends Transform {
+export class StrictUtf8 extends Transform {
 	private decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 	constructor(private readonly label: string) {
 		super({ decodeStrings: true, readableObjectMode: true });

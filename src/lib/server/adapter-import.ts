@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { query, withConnection, dbPath } from './db.ts';
-import { ImportFatalError, runImport, type ImportSource, type ImportSummary } from './import.ts';
+import { ImportFatalError, refuseUnreadable, runImport, type ImportSource, type ImportSummary } from './import.ts';
 import { EVENT_FIELDS, TICKET_FIELDS } from '../import/canonical.ts';
+import { FatalFileError } from '../import/read-records.ts';
 import { ADAPTERS, adapterById, detectAdapter } from '../import/adapters/index.ts';
 import { readExport, readExportHeader } from '../import/adapters/source.ts';
 import { genericAdapter, GenericMappingSpec, missingColumns } from '../import/adapters/generic.ts';
@@ -55,8 +56,14 @@ function groupNamesOf(json: unknown): Record<string, string> | null {
 function readJson(x: ExtraFile): unknown {
 	const label = x.name ?? path.basename(x.file);
 	if (!fs.existsSync(x.file)) throw new ImportFatalError(label, 'does not exist');
+	let text: string;
 	try {
-		return JSON.parse(fs.readFileSync(x.file, 'utf8'));
+		text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(x.file));
+	} catch {
+		throw new ImportFatalError(label, 'is not valid UTF-8 text (save the export as UTF-8)');
+	}
+	try {
+		return JSON.parse(text);
 	} catch (err) {
 		throw new ImportFatalError(label, `is not valid JSON (${(err as Error).message})`);
 	}
@@ -136,7 +143,8 @@ export function chooseAdapter(header: string[], label: string, format: string | 
 export async function importExport(req: ExportImportRequest): Promise<ExportImportSummary> {
 	const adapters = req.adapters ?? ADAPTERS;
 	const label = req.name ?? path.basename(req.file);
-	if (!fs.existsSync(req.file)) throw new ImportFatalError(label, 'does not exist');
+	await refuseUnreadable(req.file, label);
+	for (const x of req.extras ?? []) await refuseUnreadable(x.file, x.name ?? path.basename(x.file));
 	const header = await readExportHeader(req.file);
 	if (!header.length) throw new ImportFatalError(label, 'is empty (no header row)');
 	let adapter: Adapter;
@@ -242,6 +250,10 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 		}
 		const known = new Set(Object.keys(mappings.group_tier));
 		return { ...summary, adapter: adapter.id, adapterLabel: adapter.label, unmappedGroups: [...unmapped].filter((g) => !known.has(g)).sort(), notes };
+	} catch (err) {
+		// The export's reader found it unreadable past the first bytes (invalid UTF-8).
+		if (err instanceof FatalFileError) throw new ImportFatalError(label, err.problem);
+		throw err;
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}

@@ -19,6 +19,7 @@ import { dbPath, query, withConnection } from './db.ts';
 import { rebuildFacts } from './facts.ts';
 import { currentActor } from './actor.ts';
 import { audit } from './audit.ts';
+import { sniffFile, type Sniff } from './sniff.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -97,13 +98,27 @@ export class ImportFatalError extends Error {
 
 const ISSUES_IN_SUMMARY = 200;
 
+/** Refuses a file that is missing, unreadable or not a UTF-8 text export, before any work. */
+export async function refuseUnreadable(file: string, label: string): Promise<void> {
+	let sniff: Sniff;
+	try {
+		sniff = await sniffFile(file);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		throw new ImportFatalError(label, code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`);
+	}
+	if (!sniff.ok) throw new ImportFatalError(label, sniff.problem);
+}
+
+// \`seq\` numbers a file's records in order: it decides which of two rows "comes later", because
+// several records can share a line (a JSON array written on one line).
 const STAGING_SQL = `
 CREATE OR REPLACE TEMP TABLE stage_tickets (
-	line INTEGER, ticket_id VARCHAR, created_us DOUBLE, first_response_us DOUBLE, resolved_us DOUBLE,
+	line INTEGER, seq INTEGER, ticket_id VARCHAR, created_us DOUBLE, first_response_us DOUBLE, resolved_us DOUBLE,
 	status VARCHAR, priority VARCHAR, channel VARCHAR, category VARCHAR, customer_id VARCHAR, vip BOOLEAN,
 	team VARCHAR, assignee VARCHAR, csat_score TINYINT, subject VARCHAR, description VARCHAR, extra VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_events (
-	line INTEGER, event_id VARCHAR, ticket_id VARCHAR, occurred_us DOUBLE, type VARCHAR, from_tier TINYINT,
+	line INTEGER, seq INTEGER, event_id VARCHAR, ticket_id VARCHAR, occurred_us DOUBLE, type VARCHAR, from_tier TINYINT,
 	to_tier TINYINT, kind VARCHAR, trigger VARCHAR, actor VARCHAR, team VARCHAR, note VARCHAR, extra VARCHAR);
 CREATE OR REPLACE TEMP MACRO utc_from_us(us) AS make_timestamp(us::BIGINT) AT TIME ZONE 'UTC';
 CREATE OR REPLACE TEMP TABLE stage_issues (
@@ -248,6 +263,7 @@ async function stageFile(
 				if (kind === 'tickets') {
 					const t = parsed.data as ReturnType<ReturnType<typeof ticketSchema>['parse']>;
 					appender.appendInteger(line);
+					appender.appendInteger(rows);
 					appender.appendVarchar(t.ticket_id);
 					appender.appendDouble(t.created_at);
 					appendNum(appender, t.first_response_at, 'double');
@@ -267,6 +283,7 @@ async function stageFile(
 				} else {
 					const e = parsed.data as ReturnType<ReturnType<typeof eventSchema>['parse']>;
 					appender.appendInteger(line);
+					appender.appendInteger(rows);
 					appendText(appender, e.event_id);
 					appender.appendVarchar(e.ticket_id);
 					appender.appendDouble(e.occurred_at);
@@ -319,6 +336,8 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 	const eventsLabel = req.eventsFile ? (req.eventsName ?? path.basename(req.eventsFile)) : null;
 	const startedAt = new Date();
 	const t0 = performance.now();
+	await refuseUnreadable(req.ticketsFile, ticketsLabel);
+	if (req.eventsFile && eventsLabel) await refuseUnreadable(req.eventsFile, eventsLabel);
 
 	return withConnection(async (conn) => {
 		await conn.run(STAGING_SQL);
@@ -410,23 +429,24 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		CREATE OR REPLACE TEMP TABLE new_tickets AS
 		SELECT ticket_id, utc_from_us(created_us) AS created_at, utc_from_us(first_response_us) AS first_response_at,
 			utc_from_us(resolved_us) AS resolved_at, status, priority, channel, category, customer_id, vip, team,
-			assignee, csat_score, subject, description, extra, line
+			assignee, csat_score, subject, description, extra, line, seq
 		FROM stage_tickets`);
 	// The last valid row of an id wins; earlier ones are reported as warnings. Exports rarely
 	// repeat a ticket, so the cheap count decides whether the de-duplication runs at all.
 	if ((await count(conn, 'SELECT count(*) - count(DISTINCT ticket_id) FROM new_tickets')) > 0) {
 		await conn.run(`
 			CREATE OR REPLACE TEMP TABLE superseded AS
-			SELECT n.line, n.ticket_id AS id, d.winner FROM new_tickets n
-			JOIN (SELECT ticket_id, max(line) AS winner FROM new_tickets GROUP BY ticket_id HAVING count(*) > 1) d USING (ticket_id)
-			WHERE n.line < d.winner`);
+			SELECT n.seq, n.line, n.ticket_id AS id, w.line AS winner FROM new_tickets n
+			JOIN (SELECT ticket_id, max(seq) AS last FROM new_tickets GROUP BY ticket_id HAVING count(*) > 1) d USING (ticket_id)
+			JOIN new_tickets w ON w.seq = d.last
+			WHERE n.seq < d.last`);
 		await conn.run(
 			`INSERT INTO stage_issues
 			SELECT 'tickets', 'warning', $file, line, 'ticket_id', 'ticket_id ' || id || ' appears again on line ' || winner || '; that later row is kept', id
 			FROM superseded`,
 			{ file: tf }
 		);
-		await conn.run('DELETE FROM new_tickets WHERE line IN (SELECT line FROM superseded)');
+		await conn.run('DELETE FROM new_tickets WHERE seq IN (SELECT seq FROM superseded)');
 	}
 	await conn.run(`
 		CREATE OR REPLACE TEMP TABLE ticket_changes AS
@@ -458,6 +478,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const tc = await changeCounts(conn, 'new_tickets', 'ticket_changes');
 
 	const eventCounts = { inserted: 0, updated: 0, unchanged: 0 };
+	let unknownTicketEvents = 0;
 	if (m.events) {
 		// Events of tickets that are unknown, or whose only rows in this file were rejected.
 		await conn.run(
@@ -467,7 +488,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				AND record_id NOT IN (SELECT ticket_id FROM new_tickets)
 			GROUP BY record_id`
 		);
-		await conn.run(
+		const unknownTicket = await conn.run(
 			`INSERT INTO stage_issues
 			SELECT 'events', 'error', $file, e.line, 'ticket_id',
 				CASE WHEN r.ticket_id IS NOT NULL THEN 'unknown ticket_id ' || e.ticket_id || ' (its row on line ' || r.line || ' of ' || $tfile || ' was rejected)'
@@ -478,12 +499,13 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			WHERE r.ticket_id IS NOT NULL OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
 			{ file: ef, tfile: tf }
 		);
+		unknownTicketEvents = Number(unknownTicket.rowsChanged);
 		await conn.run(`
 			CREATE OR REPLACE TEMP TABLE new_events AS
 			SELECT coalesce('id:' || event_id, concat_ws(chr(31), 'k', ticket_id, epoch_us(occurred_at)::VARCHAR, type,
 					coalesce(from_tier::VARCHAR, ''), coalesce(to_tier::VARCHAR, ''), coalesce(actor, ''))) AS event_key, *
 			FROM (
-				SELECT line, event_id, ticket_id, utc_from_us(occurred_us) AS occurred_at, type, from_tier, to_tier, kind, trigger,
+				SELECT line, seq, event_id, ticket_id, utc_from_us(occurred_us) AS occurred_at, type, from_tier, to_tier, kind, trigger,
 					actor, team, note, extra
 				FROM stage_events e
 				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
@@ -493,9 +515,10 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		if ((await count(conn, 'SELECT count(*) - count(DISTINCT event_key) FROM new_events')) > 0) {
 			await conn.run(`
 				CREATE OR REPLACE TEMP TABLE superseded AS
-				SELECT n.line, n.event_key, coalesce(n.event_id, n.ticket_id) AS id, d.winner FROM new_events n
-				JOIN (SELECT event_key, max(line) AS winner FROM new_events GROUP BY event_key HAVING count(*) > 1) d USING (event_key)
-				WHERE n.line < d.winner`);
+				SELECT n.seq, n.line, n.event_key, coalesce(n.event_id, n.ticket_id) AS id, w.line AS winner FROM new_events n
+				JOIN (SELECT event_key, max(seq) AS last FROM new_events GROUP BY event_key HAVING count(*) > 1) d USING (event_key)
+				JOIN new_events w ON w.seq = d.last
+				WHERE n.seq < d.last`);
 			await conn.run(
 				`INSERT INTO stage_issues
 				SELECT 'events', 'warning', $file, line, CASE WHEN event_key LIKE 'id:%' THEN 'event_id' ELSE 'occurred_at' END,
@@ -503,7 +526,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				FROM superseded`,
 				{ file: ef }
 			);
-			await conn.run('DELETE FROM new_events WHERE line IN (SELECT line FROM superseded)');
+			await conn.run('DELETE FROM new_events WHERE seq IN (SELECT seq FROM superseded)');
 		}
 		await conn.run(`
 			CREATE OR REPLACE TEMP TABLE event_changes AS
@@ -558,9 +581,9 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 
 	// Staged lines are the canonical files' (they order ties); reports name the export's.
 	if (m.req.ticketsLines || m.req.eventsLines) await mapIssueLines(conn, m.req);
-	const rejectedEvents = m.events
-		? await count(conn, `SELECT count(DISTINCT line) FROM stage_issues WHERE severity = 'error' AND kind = 'events'`)
-		: 0;
+	// Counted by row, not by line: several records can share a line (JSON on one line, or
+	// the events one export row became).
+	const rejectedEvents = m.events ? m.events.rejected + unknownTicketEvents : 0;
 	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
 	await m.req.beforeCommit?.(conn, id);
 	await rebuildFacts(conn);

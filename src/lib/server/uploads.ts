@@ -1,9 +1,11 @@
 // Uploaded export files: streamed to disk beside the database, never buffered whole, with a
-// size limit. An import refers to an upload by its id; the file is deleted once imported.
+// size limit, and refused early when the first bytes show a workbook, an archive or other
+// binary (sniff.ts). An import refers to an upload by its id; the file is deleted once imported.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dbPath } from './db.ts';
+import { sniffBytes, SNIFF_BYTES } from './sniff.ts';
 
 export interface Upload {
 	id: string;
@@ -53,7 +55,10 @@ export function removeUpload(id: string): void {
 	fs.rmSync(`${file}.json`, { force: true });
 }
 
-/** Streams a request body to disk; over the limit, stops reading and leaves nothing behind. */
+/**
+ * Streams a request body to disk; over the limit, stops reading (413); when its first bytes
+ * are not a text export, keeps none of it (415). Either way leaves nothing behind.
+ */
 export async function saveUpload(body: ReadableStream<Uint8Array> | null, name: string, declaredBytes?: number): Promise<Upload> {
 	const limit = maxUploadBytes();
 	const cleanName = path.basename(name || 'upload').slice(0, 200);
@@ -68,6 +73,14 @@ export async function saveUpload(body: ReadableStream<Uint8Array> | null, name: 
 	const out = fs.createWriteStream(file);
 	const hash = crypto.createHash('sha256');
 	let bytes = 0;
+	// The first SNIFF_BYTES, kept until they are judged (then `head` is null).
+	let head: Buffer[] | null = [];
+	let refused: UploadError | null = null;
+	const judge = (complete: boolean): UploadError | null => {
+		const s = sniffBytes(Buffer.concat(head ?? []).subarray(0, SNIFF_BYTES), complete);
+		head = null;
+		return s.ok ? null : new UploadError(415, `${cleanName} ${s.problem}`);
+	};
 	try {
 		const reader = body.getReader();
 		for (;;) {
@@ -76,14 +89,29 @@ export async function saveUpload(body: ReadableStream<Uint8Array> | null, name: 
 			bytes += value.byteLength;
 			if (bytes > limit) {
 				await reader.cancel();
-				throw new UploadError(413, `${cleanName} is larger than the upload limit of ${mb} MB (HANDOFF_MAX_UPLOAD_MB)`);
+				throw refused ?? new UploadError(413, `${cleanName} is larger than the upload limit of ${mb} MB (HANDOFF_MAX_UPLOAD_MB)`);
+			}
+			// A refused file is read to its end but not kept: a client still sending when the
+			// connection is cut would see a reset instead of the 415 and its message.
+			if (refused) continue;
+			if (head) {
+				head.push(Buffer.from(value));
+				if (bytes >= SNIFF_BYTES) refused = judge(false);
+				if (refused) continue;
 			}
 			hash.update(value);
 			if (!out.write(value)) await new Promise<void>((r) => out.once('drain', () => r()));
 		}
+		if (head) refused = judge(true);
+		if (refused) throw refused;
 		await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 	} catch (err) {
-		out.destroy();
+		// The stream opens its file asynchronously: removed before that, the file would reappear.
+		await new Promise<void>((r) => {
+			if (out.closed) return r();
+			out.once('close', () => r());
+			out.destroy();
+		});
 		fs.rmSync(file, { force: true });
 		throw err;
 	}

@@ -2,10 +2,13 @@
 // (trimmed; a repeated name such as Jira's "Watchers" becomes "Watchers (2)", "Watchers (3)"),
 // and each row's cells by that name with the row's first line in the file. Streamed with
 // papaparse, pausing while the adapter catches up, so a large export is not held in memory.
+// Decoded as strict UTF-8 like the canonical files: invalid bytes throw FatalFileError.
 import fs from 'node:fs';
+import path from 'node:path';
 import Papa from 'papaparse';
 import type { SourceRow } from './types.ts';
 import { uniqueHeader } from './header.ts';
+import { FatalFileError, StrictUtf8 } from '../read-records.ts';
 
 export { uniqueHeader };
 
@@ -72,9 +75,13 @@ export async function* readExport(file: string, onHeader?: (header: string[]) =>
 		wake?.();
 		wake = null;
 	};
+	const label = path.basename(file);
+	const raw = fs.createReadStream(file);
+	const text = raw.pipe(new StrictUtf8(label));
+	raw.on('error', (err) => text.destroy(new FatalFileError(label, `cannot be read (${err.message})`)));
 	// Exports are comma-separated: a guessed delimiter picks ';' on a small Jira export whose
 	// comment cells hold 'date;author;text'.
-	Papa.parse<string[]>(fs.createReadStream(file, { encoding: 'utf8' }) as unknown as File, {
+	Papa.parse<string[]>(text as unknown as File, {
 		delimiter: ',',
 		step(result, p) {
 			parser = p;

@@ -65,7 +65,7 @@ async function* convertZendesk(rows: AsyncIterable<SourceRow>, ctx: ConvertConte
 		}
 		const firstResponse = addMinutes(created, v('First reply time in minutes'), zone);
 		if (firstResponse === null) {
-			ctx.note({ line: row.line, field: 'First reply time in minutes', message: `"${v('First reply time in minutes')}" is not a number of minutes; no first response time for ticket ${id}` });
+			ctx.note({ line: row.line, field: 'First reply time in minutes', message: `"${v('First reply time in minutes')}" is not a usable number of minutes; no first response time for ticket ${id}` });
 		}
 		const tags = splitTags(v('Tags'));
 		yield {
@@ -126,10 +126,13 @@ function customField(columns: string[], word: string, type: string): string | nu
 	);
 }
 
+/** The last instant a canonical timestamp can write (a four-digit year). */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 /**
  * Created + N minutes, as a UTC instant (the import would read a naive result in the account's
  * zone, so the addition is done on the instant, right across DST changes). '' when either is
- * missing, null when the minutes are not a number.
+ * missing, null when the minutes are not a number, or so many that the time is past year 9999.
  */
 function addMinutes(created: string | null, minutes: string, zone: TimeZoneRules): string | null {
 	if (isMissing(minutes)) return '';
@@ -138,6 +141,7 @@ function addMinutes(created: string | null, minutes: string, zone: TimeZoneRules
 	const micros = parseTimestamp(created, zone);
 	if (micros === undefined) return '';
 	const ms = Math.round(micros / 1000 + Number(minutes) * 60_000);
+	if (!(ms <= LAST_MS)) return null;
 	return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 

@@ -6,6 +6,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { GENERIC_FIELDS, GenericMappingSpec, previewGeneric } from '$lib/import/adapters/generic';
 import { readExport, readExportHeader } from '$lib/import/adapters/source';
+import { FatalFileError } from '$lib/import/read-records';
 import { getColumnMapping, importExport, listColumnMappings, loadMappings, saveColumnMapping } from '$lib/server/adapter-import';
 import { serializeWrite } from '$lib/server/import-jobs';
 import { ImportFatalError } from '$lib/server/import';
@@ -96,9 +97,14 @@ export const actions: Actions = {
 		const spec = specFrom(form);
 		if (!spec.success) return fail(400, { message: spec.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') });
 		const rows: SourceRow[] = [];
-		for await (const r of readExport(uploadFile(id.data))) {
-			rows.push(r);
-			if (rows.length >= PREVIEW_ROWS) break;
+		try {
+			for await (const r of readExport(uploadFile(id.data))) {
+				rows.push(r);
+				if (rows.length >= PREVIEW_ROWS) break;
+			}
+		} catch (err) {
+			if (err instanceof FatalFileError) return fail(400, { message: `${readUpload(id.data).name}: ${err.problem}` });
+			throw err;
 		}
 		const preview = await previewGeneric(spec.data, rows, PREVIEW_ROWS * 3, { timeZone: process.env.HANDOFF_TZ ?? 'UTC', mappings: await loadMappings() });
 		return { preview: JSON.parse(JSON.stringify(preview)) as typeof preview, spec: spec.data };
