@@ -134,7 +134,7 @@ describe('handoff import', () => {
 		const again = await runCli(['import', '--tickets', bulk.tickets, '--events', bulk.events, '--db', db, '--json']);
 		expect(again.code).toBe(0);
 		expect(JSON.parse(again.stdout).tickets.inserted).toBe(200_000);
-	});
+	}, 150_000); // two 200,000-ticket imports: about 40 s alone, more beside other test files
 });
 
 describe('handoff import --export', () => {
