@@ -8,6 +8,8 @@ declare global {
 			user: User | null;
 			/** No account exists yet and the request comes from this machine: everything is open. */
 			open: boolean;
+			/** The request came from the command line on the server's machine (it presented the link token). */
+			viaLink: boolean;
 		}
 	}
 }

@@ -33,6 +33,21 @@ function clientAddress(event: Parameters<Handle>[0]['event']): string {
 	}
 }
 
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/**
+ * A request from this machine, to this machine: a loopback client, not relayed by a proxy (a proxy
+ * on the same host connects from loopback for everyone it serves), addressed to a loopback name
+ * (a DNS-rebound site would send its own name), and no public ORIGIN configured.
+ */
+function fromThisMachine(event: Parameters<Handle>[0]['event']): boolean {
+	const h = event.request.headers;
+	if (FORWARDING_HEADERS.some((name) => h.has(name))) return false;
+	if (process.env.ORIGIN && !isLoopback(new URL(process.env.ORIGIN).hostname)) return false;
+	const host = (h.get('host') ?? '').replace(/:\d+$/, '');
+	return isLoopback(host) && isLoopback(clientAddress(event));
+}
+
 const SECURITY_HEADERS: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
 	'x-frame-options': 'DENY',
@@ -76,10 +91,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	const users = await countUsers();
 	let user: User | null = null;
-	if (linkTokenMatches(request.headers.get('authorization'))) user = CLI;
+	event.locals.viaLink = linkTokenMatches(request.headers.get('authorization'));
+	if (event.locals.viaLink) user = CLI;
 	else if (users > 0) user = await sessionUser(event.cookies.get(SESSION_COOKIE));
 	// With no account yet the app is open, but only to this machine (serve refuses other binds).
-	event.locals.open = users === 0 && isLoopback(clientAddress(event));
+	event.locals.open = users === 0 && fromThisMachine(event);
 	if (!user && event.locals.open) user = LOCAL;
 	event.locals.user = user;
 
@@ -108,5 +124,5 @@ function deniedPage(user: User | null, message: string): string {
 <title>Not allowed · Handoff</title><link rel="stylesheet" href="/denied.css"></head>
 <body><main><p class="brand">Handoff</p><h1>You can't open this page</h1><p>${esc(message)}</p>
 <p>Ask an admin for a role that includes it.</p>
-<div class="links"><a href="/">Go to the overview</a>${user && user.username !== 'local' && user.username !== 'cli' ? ' · <form method="post" action="/logout"><button>Sign out</button></form>' : ''}</div></main></body></html>`;
+<div class="links"><a href="/">Go to the overview</a>${user && user !== LOCAL && user !== CLI ? ' · <form method="post" action="/logout"><button>Sign out</button></form>' : ''}</div></main></body></html>`;
 }

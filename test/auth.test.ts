@@ -21,6 +21,7 @@ import {
 } from '../src/lib/server/auth.ts';
 import { query, withConnection } from '../src/lib/server/db.ts';
 import { refuseOpenNetworkBind } from '../src/lib/server/exposure.ts';
+import { safeNext } from '../src/lib/server/session-cookie.ts';
 import { ROOT, withDb } from './helpers.ts';
 
 const PW = 'a long enough password';
@@ -86,6 +87,46 @@ describe('accounts', () => {
 			]);
 			expect(JSON.parse(log[2]!.detail)).toEqual({ username: 'vera', from: 'viewer', to: 'reviewer' });
 			expect(log.map((r) => r.detail).join()).not.toContain(PW);
+		});
+	});
+});
+
+describe('accounts under concurrent requests', () => {
+	it('never leaves the app without an admin, even when every admin is demoted at once', async () => {
+		await withDb(async (db) => {
+			for (const u of ['a1', 'a2', 'a3']) await createUser({ username: u, role: 'admin', password: PW }, db);
+			const results = await Promise.allSettled(['a1', 'a2', 'a3'].map((u) => setRole(u, 'viewer', db)));
+			// Two demotions go through one after the other; the third finds the last admin and refuses.
+			expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+			expect((await listUsers(db)).filter((u) => u.role === 'admin')).toHaveLength(1);
+		});
+	});
+
+	it('signs one user in from many browsers at once without an error', async () => {
+		await withDb(async (db) => {
+			await createUser({ username: 'busy', role: 'viewer', password: PW }, db);
+			const sessions = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn({ username: 'busy', password: PW }, `10.2.0.${i}`, null, db)));
+			expect(new Set(sessions.map((s) => s.token)).size).toBe(8);
+			expect((await listUsers(db))[0]!.sessions).toBe(8);
+		});
+	});
+
+	it('limits guesses sent all at once, not only one after another', async () => {
+		await withDb(async (db) => {
+			await createUser({ username: 'target', role: 'viewer', password: PW }, db);
+			const guesses = await Promise.allSettled(Array.from({ length: 30 }, () => signIn({ username: 'target', password: 'a wrong guess' }, '10.3.0.1', null, db)));
+			const statuses = guesses.map((g) => (g.status === 'rejected' ? (g.reason as AccountError).status : 200));
+			// Five attempts per name and address in 15 minutes: only five passwords get checked.
+			expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+			expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+		});
+	});
+
+	it('keeps the names the audit log uses for the command line and the open server', async () => {
+		await withDb(async (db) => {
+			for (const name of ['cli', 'local', 'anonymous']) {
+				await expect(createUser({ username: name, role: 'admin', password: PW }, db)).rejects.toMatchObject({ status: 400, field: 'username' });
+			}
 		});
 	});
 });
@@ -180,6 +221,14 @@ describe('the route table', () => {
 		expect(allowed(null, 'viewer')).toBe(false);
 	});
 
+	it('sends you back only to a page of this site after signing in', () => {
+		expect(safeNext('/trends?grain=month#x')).toBe('/trends?grain=month#x');
+		expect(safeNext('/reviews/3')).toBe('/reviews/3');
+		for (const hostile of ['//evil.com', '/\\evil.com', '/\t/evil.com/phish', '/\n/evil.com', 'https://evil.com', 'javascript:alert(1)', '/.//evil.com', '', null]) {
+			expect(safeNext(hostile), String(hostile)).toBe('/');
+		}
+	});
+
 	it('knows loopback addresses', () => {
 		for (const a of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', 'localhost']) expect(isLoopback(a), a).toBe(true);
 		for (const a of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.4', '::ffff:10.0.0.1', 'example.com', '']) expect(isLoopback(a), a).toBe(false);
@@ -187,7 +236,9 @@ describe('the route table', () => {
 
 	it('refuses a network bind without accounts, and allows it once an admin exists', async () => {
 		await withDb(async (db) => {
-			await expect(refuseOpenNetworkBind('127.0.0.1', db)).resolves.toBeUndefined();
+			await expect(refuseOpenNetworkBind('127.0.0.1', db, undefined)).resolves.toBeUndefined();
+			// A proxy in front (a public ORIGIN) is a network too, even when Handoff listens on loopback.
+			await expect(refuseOpenNetworkBind('127.0.0.1', db, 'https://handoff.example')).rejects.toThrow(/will not serve https:\/\/handoff.example/);
 			await expect(refuseOpenNetworkBind('0.0.0.0', db)).rejects.toThrow(/handoff user add --role admin/);
 			await createUser({ username: 'root', role: 'admin', password: PW }, db);
 			await expect(refuseOpenNetworkBind('0.0.0.0', db)).resolves.toBeUndefined();

@@ -3,6 +3,7 @@
 // sign-in, CSRF, security headers, and the audit log naming who changed what.
 // Needs `npm run build` first (npm test builds before running vitest).
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,26 @@ describe('open on loopback until the first account', () => {
 		const login = await ask('/login');
 		expect(login.status).toBe(303);
 		expect(login.headers.get('location')).toBe('/setup');
+	});
+
+	it('is not open to requests relayed by a proxy, or addressed to another host name (DNS rebinding)', async () => {
+		const relayed = await fetch(new URL('/api/kpis?from=2026-01-05&to=2026-01-12', url), { headers: { 'x-forwarded-for': '203.0.113.5' } });
+		expect(relayed.status).toBe(401);
+		expect((await relayed.json()).message).toContain('handoff user add --role admin');
+		// Node's fetch will not send another Host; a raw request does, as a rebound page would.
+		const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+			const u = new URL(url);
+			const req = http.request({ host: u.hostname, port: u.port, path: '/setup', method: 'POST', headers: { host: `evil.example:${u.port}`, origin: `http://evil.example:${u.port}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } }, (res) => {
+				let body = '';
+				res.on('data', (d) => (body += d));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+			});
+			req.on('error', reject);
+			req.end(`username=mallory&password=${encodeURIComponent('mallory password')}&confirm=${encodeURIComponent('mallory password')}`);
+		});
+		expect(rebound.status).toBe(403);
+		expect((await ask('/api/users')).status).toBe(200); // still open here, and still nobody
+		expect((await (await ask('/api/users')).json()).users).toEqual([]);
 	});
 
 	it('creates the first admin on the setup page and signs in as it', async () => {

@@ -51,11 +51,15 @@ export class AccountError extends Error {
 
 // ---- input ------------------------------------------------------------------------------------
 
+/** Names the audit log uses for changes no account made. */
+export const RESERVED_NAMES = ['cli', 'local', 'anonymous', 'system'];
+
 export const Username = z
 	.string()
 	.trim()
 	.toLowerCase()
-	.regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, 'use 2 to 40 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+	.regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, 'use 2 to 40 letters, digits, dots, dashes or underscores, starting with a letter or digit')
+	.refine((u) => !RESERVED_NAMES.includes(u), 'that name is reserved for the command line and the open local server');
 export const Password = z
 	.string()
 	.min(10, 'use at least 10 characters')
@@ -125,6 +129,19 @@ function forgetCaches(): void {
 	sessionCache.clear();
 }
 
+// Account and session writes run one at a time: the last-admin check and the change it guards
+// happen with no other account write in between, and simultaneous sign-ins of one user do not
+// collide on its row (DuckDB would refuse the second update as a conflict).
+let writes: Promise<unknown> = Promise.resolve();
+function accountWrite<T>(fn: (conn: DuckDBConnection) => Promise<T>, db?: string): Promise<T> {
+	const next = writes.then(
+		() => withConnection(fn, db),
+		() => withConnection(fn, db)
+	);
+	writes = next.catch(() => undefined);
+	return next;
+}
+
 const toUser = (r: Record<string, unknown>): User => ({
 	username: String(r.username),
 	displayName: String(r.display_name),
@@ -160,7 +177,7 @@ export async function createUser(input: unknown, db?: string): Promise<User> {
 	const u = parseOr400(NewUser, input);
 	const hash = await hashPassword(u.password);
 	const user: User = { username: u.username, displayName: u.displayName || u.username, role: u.role };
-	await withConnection(async (conn) => {
+	await accountWrite(async (conn) => {
 		const existing = await query(conn, 'SELECT 1 FROM users WHERE username = $u', { u: user.username });
 		if (existing.length) throw new AccountError(409, `an account named "${user.username}" already exists`, 'username');
 		await inTransaction(conn, async () => {
@@ -178,7 +195,7 @@ export async function createUser(input: unknown, db?: string): Promise<User> {
 /** Changes a role; the last admin cannot be demoted, so the app never locks itself out. */
 export async function setRole(username: string, role: Role, db?: string): Promise<void> {
 	const r = parseOr400(RoleSchema, role);
-	await withConnection(async (conn) => {
+	await accountWrite(async (conn) => {
 		const user = await requireUser(conn, username);
 		if (user.role === 'admin' && r !== 'admin') await refuseLastAdmin(conn, 'change the role of');
 		await inTransaction(conn, async () => {
@@ -193,7 +210,7 @@ export async function setRole(username: string, role: Role, db?: string): Promis
 export async function setPassword(username: string, password: string, db?: string): Promise<void> {
 	const p = parseOr400(Password, password);
 	const hash = await hashPassword(p);
-	await withConnection(async (conn) => {
+	await accountWrite(async (conn) => {
 		const user = await requireUser(conn, username);
 		await inTransaction(conn, async () => {
 			await conn.run('UPDATE users SET password_hash = $hash, password_changed_at = now() WHERE username = $u', { hash, u: user.username });
@@ -209,15 +226,16 @@ export async function changeOwnPassword(username: string, current: string, next:
 	const rows = await withConnection((conn) => query<Record<string, unknown>>(conn, 'SELECT password_hash FROM users WHERE username = $u', { u: username }), db);
 	const accountKey = `${address}\n${username}`;
 	if (perAccount.blockedFor(accountKey) > 0) throw new AccountError(429, 'Too many wrong passwords. Try again later.', 'current');
-	if (!rows[0] || !(await verifyPassword(current, String(rows[0].password_hash)))) {
-		perAccount.fail(accountKey);
+	perAccount.fail(accountKey);
+	if (!rows[0] || !(await withHashSlot(() => verifyPassword(current, String(rows[0]!.password_hash))))) {
 		throw new AccountError(400, 'current: that is not your current password', 'current');
 	}
+	perAccount.clear(accountKey);
 	await setPassword(username, next, db);
 }
 
 export async function removeUser(username: string, db?: string): Promise<void> {
-	await withConnection(async (conn) => {
+	await accountWrite(async (conn) => {
 		const user = await requireUser(conn, username);
 		if (user.role === 'admin') await refuseLastAdmin(conn, 'remove');
 		await inTransaction(conn, async () => {
@@ -272,7 +290,7 @@ const sessionCache = new Map<string, { user: User | null; at: number }>();
 export async function createSession(username: string, userAgent: string | null, db?: string): Promise<{ token: string; expires: Date }> {
 	const token = randomBytes(32).toString('base64url');
 	const expires = new Date(Date.now() + sessionHours() * 3600_000);
-	await withConnection(async (conn) => {
+	await accountWrite(async (conn) => {
 		await conn.run('DELETE FROM sessions WHERE expires_at <= now()');
 		await conn.run(`INSERT INTO sessions VALUES ($h, $u, now(), $exp, $ua)`, {
 			h: tokenHash(token),
@@ -307,17 +325,19 @@ export async function sessionUser(token: string | undefined, db?: string): Promi
 }
 
 export async function endSession(token: string, db?: string): Promise<void> {
-	await withConnection((conn) => conn.run('DELETE FROM sessions WHERE token_hash = $h', { h: tokenHash(token) }), db);
+	await accountWrite((conn) => conn.run('DELETE FROM sessions WHERE token_hash = $h', { h: tokenHash(token) }), db);
 	sessionCache.delete(tokenHash(token));
 }
 
 // ---- sign-in, rate limited ----------------------------------------------------------------------
 
 const WINDOW_MS = 15 * 60_000;
-const MAX_PER_ACCOUNT = 5; // failures per name and address in the window
-const MAX_PER_ADDRESS = 20; // failures per address in the window, whatever the name
+const MAX_PER_ACCOUNT = 5; // attempts per name and address in the window
+const MAX_PER_ADDRESS = 20; // attempts per address in the window, whatever the name
+const MAX_PER_NAME = 50; // attempts per name from anywhere (many addresses are cheap)
+const MAX_KEYS = 50_000; // beyond this the oldest keys are forgotten, never all of them
 
-/** Failed attempts per key, as timestamps inside the window. */
+/** Attempts per key, as timestamps inside the window. */
 export class FailureLimiter {
 	private failures = new Map<string, number[]>();
 	constructor(
@@ -330,12 +350,28 @@ export class FailureLimiter {
 		const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
 		if (recent.length) this.failures.set(key, recent);
 		else this.failures.delete(key);
-		return recent.length >= this.max ? recent[0]! + this.windowMs - now : 0;
+		return recent.length >= this.max ? recent[recent.length - this.max]! + this.windowMs - now : 0;
 	}
 
 	fail(key: string, now = Date.now()): void {
-		if (this.failures.size > 50_000) this.failures.clear();
-		this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
+		const list = this.failures.get(key) ?? [];
+		this.failures.delete(key); // re-inserted last: the map's order is least recently failed first
+		this.failures.set(key, [...list, now].slice(-this.max));
+		if (this.failures.size > MAX_KEYS) {
+			let drop = Math.ceil(MAX_KEYS / 10);
+			for (const k of this.failures.keys()) {
+				if (drop-- <= 0) break;
+				this.failures.delete(k);
+			}
+		}
+	}
+
+	/** Takes back the latest attempt of `key` (it turned out to be a success). */
+	forgive(key: string): void {
+		const list = this.failures.get(key);
+		if (!list) return;
+		list.pop();
+		if (!list.length) this.failures.delete(key);
 	}
 
 	clear(key: string): void {
@@ -345,6 +381,22 @@ export class FailureLimiter {
 
 const perAccount = new FailureLimiter(WINDOW_MS, MAX_PER_ACCOUNT);
 const perAddress = new FailureLimiter(WINDOW_MS, MAX_PER_ADDRESS);
+const perName = new FailureLimiter(WINDOW_MS, MAX_PER_NAME);
+
+// At most this many password hashes run at once; more attempts wait their turn.
+const MAX_HASHING = 2;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
+	if (hashing >= MAX_HASHING) await new Promise<void>((r) => waiting.push(r));
+	hashing++;
+	try {
+		return await fn();
+	} finally {
+		hashing--;
+		waiting.shift()?.();
+	}
+}
 
 export const SignIn = z.object({
 	username: z.string().trim().toLowerCase().min(1, 'enter your user name').max(40),
@@ -352,27 +404,31 @@ export const SignIn = z.object({
 });
 
 /**
- * Checks a name and password. Five failures for one name from one address, or twenty from one
- * address, lock that out for up to fifteen minutes (429), whether or not the name exists.
+ * Checks a name and password. Each attempt counts against the name from this address (5 in 15
+ * minutes), the address (20) and the name from anywhere (50) before the password is checked, so
+ * attempts sent all at once are limited too; a success takes its attempt back. Over a limit the
+ * answer is 429, whether or not the name exists.
  */
 export async function signIn(input: unknown, address: string, userAgent: string | null, db?: string): Promise<{ user: User; token: string; expires: Date }> {
 	const { username, password } = parseOr400(SignIn, input);
 	const accountKey = `${address}\n${username}`;
-	const wait = Math.max(perAccount.blockedFor(accountKey), perAddress.blockedFor(address));
+	const wait = Math.max(perAccount.blockedFor(accountKey), perAddress.blockedFor(address), perName.blockedFor(username));
 	if (wait > 0) {
 		const minutes = Math.ceil(wait / 60_000);
 		throw new AccountError(429, `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
 	}
+	perAccount.fail(accountKey);
+	perAddress.fail(address);
+	perName.fail(username);
 	const rows = await withConnection((conn) => query<Record<string, unknown>>(conn, 'SELECT * FROM users WHERE username = $u', { u: username }), db);
 	const row = rows[0];
 	dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-	const ok = await verifyPassword(password, row ? String(row.password_hash) : await dummyHash);
-	if (!row || !ok) {
-		perAccount.fail(accountKey);
-		perAddress.fail(address);
-		throw new AccountError(401, 'That user name and password do not match an account.');
-	}
+	const stored = row ? String(row.password_hash) : await dummyHash;
+	const ok = await withHashSlot(() => verifyPassword(password, stored));
+	if (!row || !ok) throw new AccountError(401, 'That user name and password do not match an account.');
 	perAccount.clear(accountKey);
+	perAddress.forgive(address);
+	perName.forgive(username);
 	const user = toUser(row);
 	const session = await createSession(user.username, userAgent, db);
 	return { user, ...session };

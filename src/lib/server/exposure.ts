@@ -15,7 +15,9 @@ export class ExposedWithoutAccountsError extends Error {
 	}
 }
 
-export async function refuseOpenNetworkBind(host: string, db?: string): Promise<void> {
-	if (isLoopback(host)) return;
-	if ((await countUsers(db)) === 0) throw new ExposedWithoutAccountsError(host);
+/** Refuses a listening address, or a public ORIGIN (a proxy in front), while no account exists. */
+export async function refuseOpenNetworkBind(host: string, db?: string, origin = process.env.ORIGIN): Promise<void> {
+	const publicOrigin = origin && !isLoopback(new URL(origin).hostname) ? origin : null;
+	if (isLoopback(host) && !publicOrigin) return;
+	if ((await countUsers(db)) === 0) throw new ExposedWithoutAccountsError(publicOrigin ?? host);
 }

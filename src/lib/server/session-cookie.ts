@@ -13,5 +13,16 @@ export function clearSessionCookie(cookies: Cookies, url: URL): void {
 
 /** Where to go after signing in: a path on this site, never another site. */
 export function safeNext(next: string | null): string {
-	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+	// Control characters and backslashes are dropped or rewritten by browsers ("/\t/evil" becomes
+	// "//evil"), so refuse them outright, then let the URL parser decide what the path is.
+	if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return '/';
+	const base = 'http://handoff.invalid';
+	let u: URL;
+	try {
+		u = new URL(next, base);
+	} catch {
+		return '/';
+	}
+	const out = u.pathname + u.search + u.hash;
+	return u.origin === base && !out.startsWith('//') ? out : '/';
 }

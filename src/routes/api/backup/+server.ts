@@ -26,7 +26,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	// A signed-in admin may back up beside the database; only the server's own command line
 	// (which presents the link token) may write a copy anywhere else on the machine.
 	const out = parsed.data.out;
-	if (out && locals.user?.username !== 'cli' && path.dirname(out) !== path.dirname(dbPath())) {
+	if (out && !locals.viaLink && path.dirname(out) !== path.dirname(dbPath())) {
 		return json({ message: `a backup from the browser goes beside the database (${path.dirname(dbPath())}); use 'handoff backup --out' on the server for another place` }, { status: 403 });
 	}
 	try {
