@@ -121,3 +121,11 @@ test('a filter chosen in the filter bar goes into the URL, and the back button t
 	await page.goForward();
 	await expect(page.getByText('Filtered by')).toContainText('priority urgent');
 });
+
+test('with no account yet, the header says the app is open and leads to the first-admin setup', async ({ page }) => {
+	await open(page, '/');
+	await page.getByRole('link', { name: /Open: no sign-in/ }).click();
+	await expect(page.getByRole('heading', { name: 'Create the first admin' })).toBeVisible();
+	await expect(page.getByText('No account exists yet, so Handoff is open to anyone who can reach it on this machine.')).toBeVisible();
+	await screenshots(page, 'setup');
+});
