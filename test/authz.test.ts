@@ -5,16 +5,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeInstance, query, withConnection } from '../src/lib/server/db.ts';
 import { startReview } from '../src/lib/server/reviews.ts';
-import { ROOT, runCli, startCli, tempDir, writeBulkCsv } from './helpers.ts';
+import { ROOT, runCli, serve, tempDir, writeBulkCsv } from './helpers.ts';
 
 type Role = 'viewer' | 'reviewer' | 'admin';
 type Need = Role | 'public';
 
-let server: ChildProcess;
+let stop: () => Promise<void>;
 let url: string;
 let dir: string;
 let db: string;
@@ -32,16 +31,11 @@ beforeAll(async () => {
 	reviewId = await startReview({ scope: { source: 'range', from: '2020-01-06', to: '2030-01-06', filters: {} }, title: 'Role test' }, db);
 	ticketId = (await withConnection((c) => query<{ ticket_id: string }>(c, 'SELECT ticket_id FROM tickets ORDER BY ticket_id LIMIT 1'), db))[0]!.ticket_id;
 	await closeInstance(db);
-	const started = await startCli(['serve', '--no-build', '--port', '0', '--db', db], /serving .* at (http:\/\/\S+)/);
-	server = started.child;
-	url = started.match[1]!;
+	({ url, stop } = await serve(db));
 }, 120_000);
 
 afterAll(async () => {
-	if (server.exitCode === null) {
-		server.kill('SIGTERM');
-		await new Promise((r) => server.once('exit', r));
-	}
+	await stop();
 	fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -307,12 +301,9 @@ describe('behind an HTTPS proxy', () => {
 	it('marks the session cookie Secure when the public origin is https', async () => {
 		const proxied = path.join(dir, 'proxied.duckdb');
 		expect((await runCli(['user', 'add', 'ada', '--role', 'admin', '--password-stdin', '--db', proxied], {}, `${PASSWORDS.admin}\n`)).code).toBe(0);
-		const { child, match } = await startCli(['serve', '--no-build', '--port', '0', '--db', proxied], /serving .* at (http:\/\/\S+)/, {
-			ORIGIN: 'https://handoff.example',
-			HANDOFF_DEMO_TICKETS: '50'
-		});
+		const proxy = await serve(proxied, { ORIGIN: 'https://handoff.example', HANDOFF_DEMO_TICKETS: '50' });
 		try {
-			const res = await fetch(new URL('/login', match[1]), {
+			const res = await fetch(new URL('/login', proxy.url), {
 				method: 'POST',
 				redirect: 'manual',
 				headers: { origin: 'https://handoff.example', accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
@@ -323,8 +314,7 @@ describe('behind an HTTPS proxy', () => {
 			expect(cookie).toMatch(/; Secure/i);
 			expect(cookie).toMatch(/HttpOnly/i);
 		} finally {
-			child.kill('SIGTERM');
-			await new Promise((r) => child.once('exit', r));
+			await proxy.stop();
 		}
 	});
 });

@@ -8,6 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { currentActor } from './actor.ts';
 import { audit } from './audit.ts';
+import { inTransaction } from './transaction.ts';
 import { query, withConnection } from './db.ts';
 
 export const ROLES = ['viewer', 'reviewer', 'admin'] as const;
@@ -257,18 +258,6 @@ async function requireUser(conn: DuckDBConnection, username: string): Promise<Us
 async function refuseLastAdmin(conn: DuckDBConnection, verb: string): Promise<void> {
 	const [row] = await query<{ n: bigint }>(conn, `SELECT count(*) AS n FROM users WHERE role = 'admin'`);
 	if (Number(row?.n ?? 0) <= 1) throw new AccountError(409, `cannot ${verb} the last admin: make another account admin first`);
-}
-
-async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-	await conn.run('BEGIN TRANSACTION');
-	try {
-		const out = await fn();
-		await conn.run('COMMIT');
-		return out;
-	} catch (err) {
-		await conn.run('ROLLBACK');
-		throw err;
-	}
 }
 
 // ---- sessions ---------------------------------------------------------------------------------

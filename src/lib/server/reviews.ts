@@ -9,6 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { query, withConnection } from './db.ts';
 import { audit } from './audit.ts';
+import { inTransaction } from './transaction.ts';
 import { ensureFacts } from './facts.ts';
 import { kpiTickets, loadSlaTargets, parseDrillParams, parseKpiParams, timeZone } from './kpis.ts';
 import { runQuery, runScript } from './queries.ts';
@@ -149,19 +150,6 @@ function serialize<T>(fn: () => Promise<T>): Promise<T> {
 	const next = queue.then(fn, fn);
 	queue = next.catch(() => undefined);
 	return next;
-}
-
-
-async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-	await conn.run('BEGIN TRANSACTION');
-	try {
-		const out = await fn();
-		await conn.run('COMMIT');
-		return out;
-	} catch (err) {
-		await conn.run('ROLLBACK');
-		throw err;
-	}
 }
 
 /**
