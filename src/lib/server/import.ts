@@ -15,6 +15,7 @@ import {
 } from '../import/canonical.ts';
 import { detectFormat, FatalFileError, readRecords, type FileFormat } from '../import/read-records.ts';
 import { TimeZoneRules } from '../import/timestamps.ts';
+import { dataChanged } from './cache.ts';
 import { dbPath, query, withConnection } from './db.ts';
 import { rebuildFacts } from './facts.ts';
 
@@ -354,6 +355,7 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 				rejectedTickets: tickets.rejected
 			});
 			await conn.run('COMMIT');
+			dataChanged(dbPath(req.db));
 			const now = performance.now();
 			summary.seconds = (now - t0) / 1000;
 			summary.phaseSeconds = { read: (readDone - t0) / 1000, save: (now - readDone) / 1000 };

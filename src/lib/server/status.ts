@@ -1,5 +1,6 @@
 // What the database holds, for the home page and the CLI: counts, the date range, the last
 // import and whether it is demo data; and removing demo data again.
+import { dataChanged } from './cache.ts';
 import { query, withConnection } from './db.ts';
 import { rebuildFacts } from './facts.ts';
 
@@ -101,6 +102,7 @@ export function clearDemoData(): Promise<{ tickets: number; events: number }> {
 			await conn.run("DELETE FROM imports WHERE source = 'demo'");
 			await rebuildFacts(conn);
 			await conn.run('COMMIT');
+			dataChanged();
 			return { tickets: Number(t), events: Number(e) };
 		} catch (err) {
 			await conn.run('ROLLBACK');
