@@ -82,7 +82,11 @@ fs.copyFileSync(values.db, db);
 process.env.HANDOFF_DB = db;
 const last = await lastCompleteWeek();
 await closeInstance(db);
-if (!last) throw new Error(`${values.db} holds no tickets`);
+if (!last) {
+	fs.rmSync(tmp, { recursive: true, force: true });
+	console.error(`${values.db} holds no tickets.`);
+	process.exit(1);
+}
 const weeks = [0, 1, 2, 3].map((n) => {
 	const from = DateTime.fromISO(last.from).minus({ weeks: n });
 	return { from: from.toISODate()!, to: from.plus({ weeks: 1 }).toISODate()! };
