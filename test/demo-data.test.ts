@@ -122,6 +122,13 @@ describe('writeDemoCsv: determinism', () => {
 		expect(fs.readFileSync(other.ticketsPath, 'utf8')).not.toBe(ticketsText);
 		expect(fs.readFileSync(other.eventsPath, 'utf8')).not.toBe(eventsText);
 	});
+
+	it('starts every id with idPrefix and changes nothing else', async () => {
+		const load = await writeDemoCsv(path.join(root, 'load'), { tickets: TICKETS, seed: SEED, end: END, idPrefix: 'LOAD' });
+		const swap = (text: string) => text.replace(/^DEMO-/gm, 'LOAD-').replace(/^(LOAD-E-\d+),DEMO-/gm, '$1,LOAD-');
+		expect(fs.readFileSync(load.ticketsPath, 'utf8')).toBe(swap(ticketsText));
+		expect(fs.readFileSync(load.eventsPath, 'utf8')).toBe(swap(eventsText));
+	});
 });
 
 describe('writeDemoCsv: consistency of the event stream', () => {

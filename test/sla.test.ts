@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/lib/server/config.ts';
 import { computeKpis, kpiTickets, parseDrillParams, parseKpiParams } from '../src/lib/server/kpis.ts';
+import { runImport } from '../src/lib/server/import.ts';
 import { importCsv, withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,first_response_at,priority
@@ -194,6 +195,31 @@ W2,2026-04-07T12:00:00+02:00,resolved,,
 				expect(tier1('2026-03-23')).toMatchObject({ response_met_count: 1, response_judged: 1, resolution_met_count: 0, resolution_judged: 1 });
 				expect(tier1('2026-03-30')).toMatchObject({ response_met_count: 1, response_judged: 2, resolution_met_count: 1, resolution_judged: 2 });
 				expect(tier1('2026-04-06')).toMatchObject({ response_judged: 0, response_met_rate: null, resolution_met_rate: null, segments: 1 });
+			} finally {
+				delete process.env.HANDOFF_CONFIG;
+			}
+		}));
+
+	it('rebuilds the facts once when requests and an import find a new calendar at the same time', () =>
+		withDb(async (db, dir) => {
+			await load(db, dir);
+			const config = path.join(dir, 'handoff.config.json');
+			fs.writeFileSync(config, JSON.stringify({ sla: { calendar: { type: 'business_hours', time_zone: 'Europe/Berlin' }, targets: { '1': { response_hours: 1, resolution_hours: 24 } } } }));
+			process.env.HANDOFF_CONFIG = config;
+			try {
+				// Each of these would rebuild the facts for the new calendar; at once, DuckDB refused
+				// all but one of them with a write-write conflict on the facts tables.
+				const extra = path.join(dir, 'extra.csv');
+				fs.writeFileSync(extra, 'ticket_id,created_at\nX1,2026-03-04T10:00:00Z\n');
+				const period = parseKpiParams({ from: '2026-03-02', to: '2026-03-09' });
+				const results = await Promise.allSettled([
+					...[1, 2, 3].map(() => computeKpis(period, db)),
+					runImport({ ticketsFile: extra, source: 'cli', db })
+				]);
+				expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+				const after = await computeKpis(period, db);
+				expect(after.sla_calendar).toMatch(/^business hours/);
+				expect(after.tickets_created).toBe(7); // S1, S2, S3, S4, S6, S9 and X1
 			} finally {
 				delete process.env.HANDOFF_CONFIG;
 			}

@@ -15,6 +15,8 @@ export interface DemoOptions {
 	end?: Date;
 	/** Default 20. */
 	weeks?: number;
+	/** Starts every ticket and event id (default DEMO); another prefix makes tickets new to a database that holds a demo set. */
+	idPrefix?: string;
 }
 
 export interface DemoFiles {
@@ -541,6 +543,7 @@ interface Settings {
 	seed: number;
 	endSec: number;
 	weeks: number;
+	idPrefix: string;
 }
 
 function mondayOfCurrentWeekUtc(): Date {
@@ -556,8 +559,10 @@ function settings(opts: DemoOptions): Settings {
 	if (!Number.isInteger(weeks) || weeks < 1) throw new RangeError(`weeks must be a positive integer, got ${weeks}`);
 	const end = opts.end ?? mondayOfCurrentWeekUtc();
 	if (Number.isNaN(end.getTime())) throw new RangeError('end is not a valid date');
+	const idPrefix = opts.idPrefix ?? 'DEMO';
+	if (!/^[A-Z][A-Z0-9]*$/.test(idPrefix)) throw new RangeError(`idPrefix must be capital letters and digits, got ${JSON.stringify(idPrefix)}`);
 	// Whole seconds: every timestamp is written with second precision and must stay before end.
-	return { tickets: opts.tickets, seed: opts.seed, endSec: Math.floor(end.getTime() / 1000), weeks };
+	return { tickets: opts.tickets, seed: opts.seed, endSec: Math.floor(end.getTime() / 1000), weeks, idPrefix };
 }
 
 /** Generates the desk in creation order, one ticket (and its events) at a time. */
@@ -958,14 +963,14 @@ class DemoDesk {
 			else status = r.chance(0.4) ? 'pending' : 'open';
 		}
 
-		const id = `DEMO-${pad(seq, 6)}`;
+		const id = `${this.s.idPrefix}-${pad(seq, 6)}`;
 		ticketsOut.line(
 			`${id},${this.iso(t0)},${firstResponse >= 0 ? this.iso(firstResponse) : ''},${resolvedAt >= 0 ? this.iso(resolvedAt) : ''},${status},${priority},${channel},${cat.name},CUST-${pad(customer, 5)},${vip},${csvField((TEAMS[state.team] as Team).name)},${csvField(assignee)},${csat},${csvField(subject)},${csvField(description)}`
 		);
 		for (let i = 0; i < kept; i++) {
 			const e = ev[i] as Ev;
 			eventsOut.line(
-				`DEMO-E-${pad(++this.eventSeq, 7)},${id},${this.iso(e.t)},${e.type},${e.from || ''},${e.to || ''},${e.kind},${e.trigger},${csvField(e.actor)},${csvField((TEAMS[e.team] as Team).name)},${csvField(e.note)}`
+				`${this.s.idPrefix}-E-${pad(++this.eventSeq, 7)},${id},${this.iso(e.t)},${e.type},${e.from || ''},${e.to || ''},${e.kind},${e.trigger},${csvField(e.actor)},${csvField((TEAMS[e.team] as Team).name)},${csvField(e.note)}`
 			);
 		}
 	}

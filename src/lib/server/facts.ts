@@ -47,16 +47,36 @@ export async function rebuildFacts(conn: DuckDBConnection): Promise<void> {
 	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: version });
 }
 
+// Rebuilding writes the facts tables, and two transactions doing it at once conflict in DuckDB
+// (a write-write conflict, and a failed request or import). In this process they take turns:
+// the imports and clearing demo data, and requests that find the facts out of date.
+let factsWrites: Promise<unknown> = Promise.resolve();
+
+/** Runs `fn`, a transaction that rebuilds the facts, after every such transaction queued before it. */
+export function serializeFactsWrite<T>(fn: () => Promise<T>): Promise<T> {
+	const next = factsWrites.then(fn, fn);
+	factsWrites = next.catch(() => undefined);
+	return next;
+}
+
+async function factsCurrent(conn: DuckDBConnection): Promise<boolean> {
+	const [row] = await query<{ value: string }>(conn, 'SELECT value FROM app_meta WHERE key = $key', { key: KEY });
+	return row?.value === factsVersion().version;
+}
+
 /** Rebuilds the facts when they are missing or were made by a different ticket_facts.sql. */
 export async function ensureFacts(conn: DuckDBConnection): Promise<void> {
-	const [row] = await query<{ value: string }>(conn, 'SELECT value FROM app_meta WHERE key = $key', { key: KEY });
-	if (row?.value === factsVersion().version) return;
-	await conn.run('BEGIN TRANSACTION');
-	try {
-		await rebuildFacts(conn);
-		await conn.run('COMMIT');
-	} catch (err) {
-		await conn.run('ROLLBACK');
-		throw err;
-	}
+	if (await factsCurrent(conn)) return;
+	await serializeFactsWrite(async () => {
+		// Requests that found the facts out of date together need one rebuild: the first one's.
+		if (await factsCurrent(conn)) return;
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			await rebuildFacts(conn);
+			await conn.run('COMMIT');
+		} catch (err) {
+			await conn.run('ROLLBACK');
+			throw err;
+		}
+	});
 }

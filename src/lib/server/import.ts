@@ -15,8 +15,9 @@ import {
 } from '../import/canonical.ts';
 import { detectFormat, FatalFileError, readRecords, type FileFormat } from '../import/read-records.ts';
 import { TimeZoneRules } from '../import/timestamps.ts';
+import { dataChanged } from './cache.ts';
 import { dbPath, query, withConnection } from './db.ts';
-import { rebuildFacts } from './facts.ts';
+import { rebuildFacts, serializeFactsWrite } from './facts.ts';
 import { currentActor } from './actor.ts';
 import { audit } from './audit.ts';
 import { sniffFile, type Sniff } from './sniff.ts';
@@ -363,30 +364,34 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 		});
 
 		const readDone = performance.now();
-		await conn.run('BEGIN TRANSACTION');
-		try {
-			const summary = await merge(conn, {
-				req,
-				tickets,
-				events,
-				ticketsLabel,
-				eventsLabel,
-				startedAt,
-				rejectedTickets: tickets.rejected
-			});
-			await conn.run('COMMIT');
-			const now = performance.now();
-			summary.seconds = (now - t0) / 1000;
-			summary.phaseSeconds = { read: (readDone - t0) / 1000, save: (now - readDone) / 1000 };
-			return summary;
-		} catch (err) {
-			await conn.run('ROLLBACK');
-			throw err;
-		} finally {
-			await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
-					'DROP TABLE IF EXISTS new_tickets; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS rejected_ids; ' +
-					'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes;');
-		}
+		// The transaction rebuilds the facts: it takes its turn with every other rebuild (facts.ts).
+		return serializeFactsWrite(async () => {
+			await conn.run('BEGIN TRANSACTION');
+			try {
+				const summary = await merge(conn, {
+					req,
+					tickets,
+					events,
+					ticketsLabel,
+					eventsLabel,
+					startedAt,
+					rejectedTickets: tickets.rejected
+				});
+				await conn.run('COMMIT');
+				dataChanged(dbPath(req.db));
+				const now = performance.now();
+				summary.seconds = (now - t0) / 1000;
+				summary.phaseSeconds = { read: (readDone - t0) / 1000, save: (now - readDone) / 1000 };
+				return summary;
+			} catch (err) {
+				await conn.run('ROLLBACK');
+				throw err;
+			} finally {
+				await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
+						'DROP TABLE IF EXISTS new_tickets; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS rejected_ids; ' +
+						'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes;');
+			}
+		});
 	}, req.db ? dbPath(req.db) : undefined);
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PRIORITIES } from '../import/canonical.ts';
 import { describeIssues, filterValue, isoDate, wholeNumber } from '../params.ts';
+import { readThrough } from './cache.ts';
 import { withConnection } from './db.ts';
 import { calendarName, loadConfig, slaTargetRows } from './config.ts';
 import { ensureFacts } from './facts.ts';
@@ -248,6 +249,14 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 			weekly
 		};
 	}, db);
+}
+
+/**
+ * computeKpis for the dashboards: many people ask for the same few weeks, so identical
+ * requests share one computation and its result until the data or the configuration changes.
+ */
+export function cachedKpis(filters: KpiFilters, db?: string): Promise<KpiReport> {
+	return readThrough('kpis', filters, () => computeKpis(filters, db), db);
 }
 
 /** Only the weekly series of computeKpis (the same numbers), for pages that chart it alone. */

@@ -1,8 +1,9 @@
 // The overview's period: the one the URL names, or by default the last complete ISO week in
-// the data (in HANDOFF_TZ); and the KPIs for it, straight from the KPI engine.
+// the data (in HANDOFF_TZ); and the KPIs for it from the KPI engine, shared by identical requests (cache.ts).
 import { DateTime } from 'luxon';
 import { query, withConnection } from './db.ts';
-import { computeKpis, parseKpiParams, timeZone, type KpiReport } from './kpis.ts';
+import { readThrough } from './cache.ts';
+import { cachedKpis, parseKpiParams, timeZone, type KpiReport } from './kpis.ts';
 import { categoryMoves, whatMoved, type Moved } from './what-moved.ts';
 import { actionCounts, type ActionCounts } from './actions.ts';
 
@@ -42,7 +43,7 @@ export async function overview(search: URLSearchParams): Promise<Overview> {
 	const actions = await actionCounts();
 	if (!from || !to) return { period: { from: '', to: '', lastWeek }, kpis: null, moved: [], actions };
 	const filters = parseKpiParams({ ...params, from, to, weeks: '12' });
-	const kpis = await computeKpis(filters);
-	const { moves, spikes } = await categoryMoves(filters);
+	const kpis = await cachedKpis(filters);
+	const { moves, spikes } = await readThrough('category-moves', filters, () => categoryMoves(filters));
 	return { period: { from, to, lastWeek }, kpis, moved: whatMoved(kpis, moves, spikes), actions };
 }

@@ -1,8 +1,9 @@
 // What the database holds, for the home page and the CLI: counts, the date range, the last
 // import and whether it is demo data; and removing demo data again.
+import { dataChanged } from './cache.ts';
 import { query, withConnection } from './db.ts';
 import { audit } from './audit.ts';
-import { rebuildFacts } from './facts.ts';
+import { rebuildFacts, serializeFactsWrite } from './facts.ts';
 
 export const DEMO_DEFAULT_TICKETS = 20_000;
 
@@ -91,25 +92,28 @@ export function dataStatus(): Promise<DataStatus> {
 /** Deletes every row that came from a demo import, in one transaction. */
 export function clearDemoData(): Promise<{ tickets: number; events: number }> {
 	return withConnection(async (conn) => {
-		await conn.run('BEGIN TRANSACTION');
-		try {
-			const [{ t, e }] = await query<{ t: number; e: number }>(
-				conn,
-				`SELECT (SELECT count(*) FROM tickets WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo'))::INTEGER AS t,
-					(SELECT count(*) FROM events WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo'))::INTEGER AS e`
-			);
-			await conn.run("DELETE FROM events WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
-			await conn.run("DELETE FROM tickets WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
-			await conn.run("DELETE FROM import_rejects WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
-			await conn.run("DELETE FROM imports WHERE source = 'demo'");
-			await rebuildFacts(conn);
-			await audit(conn, 'demo', null, null, 'cleared', { tickets: Number(t), events: Number(e) });
-			await conn.run('COMMIT');
-			return { tickets: Number(t), events: Number(e) };
-		} catch (err) {
-			await conn.run('ROLLBACK');
-			throw err;
-		}
+		return serializeFactsWrite(async () => {
+			await conn.run('BEGIN TRANSACTION');
+			try {
+				const [{ t, e }] = await query<{ t: number; e: number }>(
+					conn,
+					`SELECT (SELECT count(*) FROM tickets WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo'))::INTEGER AS t,
+						(SELECT count(*) FROM events WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo'))::INTEGER AS e`
+				);
+				await conn.run("DELETE FROM events WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
+				await conn.run("DELETE FROM tickets WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
+				await conn.run("DELETE FROM import_rejects WHERE import_id IN (SELECT id FROM imports WHERE source = 'demo')");
+				await conn.run("DELETE FROM imports WHERE source = 'demo'");
+				await rebuildFacts(conn);
+				await audit(conn, 'demo', null, null, 'cleared', { tickets: Number(t), events: Number(e) });
+				await conn.run('COMMIT');
+				dataChanged();
+				return { tickets: Number(t), events: Number(e) };
+			} catch (err) {
+				await conn.run('ROLLBACK');
+				throw err;
+			}
+		});
 	});
 }
 
