@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { DateTime } from 'luxon';
 import { writeDemoCsv } from '../src/lib/server/demo-data.ts';
 import { closeInstance } from '../src/lib/server/db.ts';
 import { lastCompleteWeek } from '../src/lib/server/overview.ts';
-import { findRunningServer, importThroughServer, linkHeaders, type ServerInfo } from '../src/lib/server/server-link.ts';
+import { findRunningServer, importThroughServer, type ServerInfo } from '../src/lib/server/server-link.ts';
 import type { ImportSummary } from '../src/lib/server/import.ts';
 import type { KpiReport } from '../src/lib/server/kpis.ts';
 
@@ -107,6 +107,30 @@ const targets = [
 	}
 ];
 
+// The clients are a signed-in viewer, as on a server with accounts: the account is added to the
+// scratch copy before the server starts, and its session cookie goes with every request.
+const VIEWER = { username: 'load-viewer', password: 'load test viewer password' };
+{
+	const add = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'handoff.js'), 'user', 'add', VIEWER.username, '--role', 'viewer', '--password-stdin', '--db', db], {
+		cwd: ROOT,
+		input: `${VIEWER.password}\n`,
+		encoding: 'utf8'
+	});
+	if (add.status !== 0) throw new Error(`could not add the viewer account: ${add.stderr}`);
+}
+
+async function signIn(info: ServerInfo): Promise<string> {
+	const res = await fetch(new URL('/login', info.url), {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: new URL(info.url).origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams(VIEWER).toString()
+	});
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('handoff_session='));
+	if (res.status !== 303 || !cookie) throw new Error(`signing in as ${VIEWER.username} failed: HTTP ${res.status}`);
+	return cookie.split(';')[0]!;
+}
+
 const logFile = path.join(BENCH_DIR, 'load-server.log');
 const log = fs.createWriteStream(logFile);
 const server: ChildProcess = spawn(
@@ -169,7 +193,7 @@ interface Measured {
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 
 /** One autocannon per URL kind, `connections` of them, each request a path picked from its set. */
-function load(info: ServerInfo, target: (typeof targets)[number], connections: number): Promise<Measured> {
+function load(info: ServerInfo, cookie: string, target: (typeof targets)[number], connections: number): Promise<Measured> {
 	return new Promise((resolve, reject) => {
 		let n = 0;
 		const latencies: number[] = [];
@@ -179,7 +203,7 @@ function load(info: ServerInfo, target: (typeof targets)[number], connections: n
 				connections,
 				duration: DURATION,
 				timeout: Number(values.timeout),
-				headers: linkHeaders(info),
+				headers: { cookie },
 				// A fixed stride through the set, so every run asks for the same mix.
 				requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: target.paths[(n++ * 7) % target.paths.length] }) }]
 			},
@@ -208,8 +232,9 @@ function load(info: ServerInfo, target: (typeof targets)[number], connections: n
 
 try {
 	const info = await waitForServer();
+	const cookie = await signIn(info);
 	const get = async <T>(p: string): Promise<T> => {
-		const res = await fetch(new URL(p, info.url), { headers: linkHeaders(info) });
+		const res = await fetch(new URL(p, info.url), { headers: { cookie } });
 		if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
 		return (await res.json()) as T;
 	};
@@ -220,7 +245,7 @@ try {
 	// overview and KPI sets once (the ticket lists are not kept, one of them is enough). With
 	// --cold, only one URL of each kind, for first-time query compilation.
 	const warm = values.cold ? targets.map((t) => t.paths[1]) : [...targets[0].paths, ...targets[1].paths, targets[2].paths[0]];
-	for (const p of warm) await fetch(new URL(p, info.url), { headers: linkHeaders(info) }).then((r) => r.arrayBuffer());
+	for (const p of warm) await fetch(new URL(p, info.url), { headers: { cookie } }).then((r) => r.arrayBuffer());
 
 	// The import: uploaded, queued, then running; the load starts once the server reports it running.
 	const t0 = performance.now();
@@ -243,7 +268,7 @@ try {
 	const split = targets.map((_, i) => Math.floor(CONNECTIONS / targets.length) + (i < CONNECTIONS % targets.length ? 1 : 0));
 	console.log(`${values.cold ? 'Cold server. ' : `Warmed up with ${warm.length} requests. `}${IMPORT_TICKETS ? `Import of ${IMPORT_TICKETS.toLocaleString('en-US')} tickets running (uploaded in ${s(uploadMs)}); ` : ''}${CONNECTIONS} clients for ${DURATION} s (${split.join(' / ')})…`);
 	const windowStart = performance.now();
-	const measured = await Promise.all(targets.map((t, i) => load(info, t, split[i])));
+	const measured = await Promise.all(targets.map((t, i) => load(info, cookie, t, split[i])));
 	const windowEnd = performance.now();
 	const summary = await imported;
 	const importEnd = performance.now();

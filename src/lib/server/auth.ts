@@ -114,15 +114,21 @@ let dummyHash: Promise<string> | null = null;
 
 // ---- accounts ---------------------------------------------------------------------------------
 
-let userCount: { n: number; at: number } | null = null;
+// Every request asks whether any account exists. Accounts change only through this module in
+// this process (the server holds the database; the CLI sends its changes to it), so the answer
+// is kept until one of them changes, and a request never waits on the database for it, which
+// matters while an import keeps DuckDB busy.
+let userCount: Promise<number> | null = null;
 
-/** How many accounts exist (cached briefly: every request asks). */
-export async function countUsers(db?: string): Promise<number> {
-	if (userCount && Date.now() - userCount.at < 5_000 && !db) return userCount.n;
-	const [row] = await withConnection((conn) => query<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM users'), db);
-	const n = Number(row?.n ?? 0);
-	if (!db) userCount = { n, at: Date.now() };
-	return n;
+/** How many accounts exist. */
+export function countUsers(db?: string): Promise<number> {
+	const count = () => withConnection((conn) => query<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM users'), db).then(([row]) => Number(row?.n ?? 0));
+	if (db) return count();
+	if (!userCount) {
+		userCount = count();
+		userCount.catch(() => (userCount = null));
+	}
+	return userCount;
 }
 
 function forgetCaches(): void {
@@ -272,9 +278,11 @@ export function sessionHours(): number {
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-// Sessions are looked up on every request; a short cache keeps that off the database. Any change
-// to accounts or sessions clears it, and all such changes happen in this process.
-const sessionCache = new Map<string, { user: User | null; at: number }>();
+// Sessions are looked up on every request. They change only through this module in this
+// process, so a lookup is kept until the session expires (a forged value: until evicted); any
+// change to accounts clears them all, and signing out drops its own.
+const sessionCache = new Map<string, { user: User | null; until: number }>();
+const MAX_CACHED_SESSIONS = 10_000;
 
 export async function createSession(username: string, userAgent: string | null, db?: string): Promise<{ token: string; expires: Date }> {
 	const token = randomBytes(32).toString('base64url');
@@ -297,19 +305,20 @@ export async function sessionUser(token: string | undefined, db?: string): Promi
 	if (!token || token.length > 100) return null;
 	const h = tokenHash(token);
 	const hit = sessionCache.get(h);
-	if (hit && Date.now() - hit.at < 30_000) return hit.user;
+	if (hit && Date.now() < hit.until) return hit.user;
 	const rows = await withConnection(
 		(conn) =>
 			query<Record<string, unknown>>(
 				conn,
-				`SELECT u.* FROM sessions s JOIN users u USING (username) WHERE s.token_hash = $h AND s.expires_at > now()`,
+				`SELECT u.*, s.expires_at FROM sessions s JOIN users u USING (username) WHERE s.token_hash = $h AND s.expires_at > now()`,
 				{ h }
 			),
 		db
 	);
-	const user = rows[0] ? toUser(rows[0]) : null;
-	if (sessionCache.size > 10_000) sessionCache.clear();
-	sessionCache.set(h, { user, at: Date.now() });
+	const row = rows[0];
+	const user = row ? toUser(row) : null;
+	if (sessionCache.size >= MAX_CACHED_SESSIONS) sessionCache.delete(sessionCache.keys().next().value as string);
+	sessionCache.set(h, { user, until: row ? new Date(row.expires_at as Date).getTime() : Date.now() + 60_000 });
 	return user;
 }
 
