@@ -1,7 +1,7 @@
 // Every request passes here: who is asking, whether their role may use the route, and the
 // security headers on the way out. See $lib/server/access for the route table.
 import { timingSafeEqual } from 'node:crypto';
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { allowed, isLoopback, required } from '$lib/server/access';
 import { runAs } from '$lib/server/actor';
@@ -103,13 +103,18 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (!allowed(user?.role ?? null, need)) {
 		if (!user) {
 			if (users === 0) return withHeaders(refuse(event, 401, 'No account exists yet. Create an admin with: handoff user add --role admin <name>'));
+			const signIn = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+			// A navigation inside the app (its data request) gets SvelteKit's own redirect answer.
+			if (event.isDataRequest) redirect(303, signIn);
 			if (wantsHtml(request) && !url.pathname.startsWith('/api/')) {
-				const next = url.pathname + url.search;
-				return withHeaders(new Response(null, { status: 303, headers: { location: `/login?next=${encodeURIComponent(next)}` } }));
+				return withHeaders(new Response(null, { status: 303, headers: { location: signIn } }));
 			}
 			return withHeaders(refuse(event, 401, 'Sign in first.'));
 		}
-		return withHeaders(refuse(event, 403, `This needs the ${need} role; you are signed in as ${user.username} (${user.role}).`));
+		const message = `This needs the ${need} role; you are signed in as ${user.username} (${user.role}).`;
+		// Inside the app, the refusal shows on its error page.
+		if (event.isDataRequest) error(403, message);
+		return withHeaders(refuse(event, 403, message));
 	}
 
 	const response = await runAs(user?.username ?? 'anonymous', () => resolve(event));

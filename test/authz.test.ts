@@ -229,6 +229,17 @@ describe('authorization by role, on every route', () => {
 		});
 	}
 
+	it('answers the data requests of in-app navigation the same way, in the form SvelteKit follows', async () => {
+		const signedOut = await ask('/reviews/__data.json', { accept: '*/*' });
+		expect(await signedOut.json()).toEqual({ type: 'redirect', location: '/login?next=%2Freviews' });
+		const viewer = await ask('/reviews/__data.json', { accept: '*/*', cookie: cookies.viewer });
+		expect(viewer.status).toBe(403);
+		expect(JSON.stringify(await viewer.json())).toContain('This needs the reviewer role');
+		const reviewer = await ask('/reviews/__data.json', { accept: '*/*', cookie: cookies.reviewer });
+		expect(reviewer.status).toBe(200);
+		expect(await reviewer.text()).toContain('"type":"data"');
+	});
+
 	it('a forged or expired session cookie is treated as signed out', async () => {
 		expect((await ask('/api/kpis?' + period, { cookie: 'handoff_session=forged' })).status).toBe(401);
 	});
