@@ -235,7 +235,7 @@ export async function changeOwnPassword(username: string, current: string, next:
 	if (perAccount.blockedFor(accountKey) > 0) throw new AccountError(429, 'Too many wrong passwords. Try again later.', 'current');
 	perAccount.fail(accountKey);
 	if (!rows[0] || !(await withHashSlot(() => verifyPassword(current, String(rows[0]!.password_hash))))) {
-		throw new AccountError(400, 'current: that is not your current password', 'current');
+		throw new AccountError(400, 'That is not your current password.', 'current');
 	}
 	perAccount.clear(accountKey);
 	await setPassword(username, next, db);
