@@ -64,6 +64,9 @@ const DENIED_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; fr
 
 function withHeaders(response: Response): Response {
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
+	// Pages and data hold customer data and depend on who is signed in: never kept by the browser,
+	// so Back after signing out asks the server again (and is sent to sign in).
+	if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
 	if (!response.headers.has('content-security-policy')) response.headers.set('content-security-policy', NON_PAGE_CSP);
 	return response;
 }

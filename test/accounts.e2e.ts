@@ -325,12 +325,9 @@ test('a tab left open on a dashboard asks to sign in once another tab has signed
 	await expect(page).toHaveURL(/\/tiers$/);
 });
 
-// KNOWN BUG, reported: when a session ends while a tab is open (signed out in another tab, a new
-// password, removed), the tab's next in-app link lands on the sign-in page but keeps the header
-// of the old session: the name, the role's menu and "Sign out" (the layout's data is not
-// reloaded). When fixed, this starts to pass and Playwright reports it: then remove test.fail.
+// When a session ends while a tab is open (signed out in another tab, a new password, removed),
+// the tab's next in-app link lands on the sign-in page, without the old session's header.
 test('a tab whose session ended elsewhere shows the sign-in page without the old name and menu', async ({ page }) => {
-	test.fail();
 	await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password, '/trends');
 	await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 	const other = await page.context().newPage();
@@ -343,12 +340,9 @@ test('a tab whose session ended elsewhere shows the sign-in page without the old
 	await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0, { timeout: 1000 });
 });
 
-// KNOWN BUG, reported: pages are sent without Cache-Control, so after "Sign out" the Back button
-// shows the signed-in page (names, figures, the admin's menu) from Chromium's cache, with no
-// request to the server. When pages are sent with `cache-control: no-store`, this starts to pass
-// and Playwright reports it: then remove test.fail.
+// Pages are sent with `cache-control: no-store`: after "Sign out", Back asks the server again
+// instead of showing the signed-in page (names, figures, the admin's menu) from the cache.
 test('after signing out, the Back button does not show the signed-in page from the cache', async ({ page }) => {
-	test.fail();
 	await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password, '/trends');
 	await expect(page).toHaveURL(/\/trends$/);
 	await page.getByRole('button', { name: 'Sign out' }).click();

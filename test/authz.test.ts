@@ -272,6 +272,7 @@ describe('cross-site requests and headers', () => {
 			expect(res.headers.get('x-content-type-options')).toBe('nosniff');
 			expect(res.headers.get('x-frame-options')).toBe('DENY');
 			expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+			expect(res.headers.get('cache-control')).toContain('no-store'); // Back after sign-out asks again
 		}
 	});
 
