@@ -193,3 +193,21 @@ describe('handoff restore', () => {
 		}
 	}, 60_000);
 });
+
+describe('handoff backup --out with a quote in the path', () => {
+	it('is refused before anything is written (DuckDB takes the path as SQL text, not as a parameter)', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'h.duckdb');
+		try {
+			await importCsv(db, dir, TICKETS, EVENTS);
+			await closeInstance(db);
+			const out = path.join(dir, "it's'; DROP TABLE tickets; --.duckdb");
+			const r = await runCli(['backup', '--db', db, '--out', out]);
+			expect(r.code).toBe(1);
+			expect(r.stderr).toContain('a backup path may not hold a quote');
+			expect(fs.readdirSync(dir).filter((f) => f.startsWith('it'))).toEqual([]);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});

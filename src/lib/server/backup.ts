@@ -51,8 +51,14 @@ export function defaultBackupPath(db: string, at = new Date()): string {
 	return path.join(path.dirname(db), `handoff-backup-${fileStamp(at)}.duckdb`);
 }
 
-// ATTACH, COPY and CHECKPOINT take names, not parameters: these quote the few we build.
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+// ATTACH, COPY and CHECKPOINT cannot take bound parameters (DuckDB's parser refuses `ATTACH $p`),
+// so the values they need are made trusted instead: a file path is refused unless it holds no
+// quote or control character (then it cannot leave its literal), aliases are generated here,
+// and catalog names come from DuckDB itself and are quoted as identifiers.
+function pathLiteral(file: string): string {
+	if (/['\u0000-\u001f\u007f]/.test(file)) throw new BackupError(`${JSON.stringify(file)}: a backup path may not hold a quote (') or a control character; choose another name`);
+	return `'${file}'`;
+}
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 async function tableCounts(conn: DuckDBConnection, catalog: string): Promise<Record<string, number>> {
@@ -78,11 +84,12 @@ async function catalogVersion(conn: DuckDBConnection, catalog: string): Promise<
 
 /** A private in-memory DuckDB with `file` attached read-only as `src`: never changes the file. */
 async function withReadOnly<T>(file: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+	const literal = pathLiteral(file);
 	const instance = await DuckDBInstance.create(':memory:', { memory_limit: process.env.HANDOFF_MEMORY_LIMIT ?? '768MB' });
 	const conn = await instance.connect();
 	try {
 		try {
-			await conn.run(`ATTACH ${sqlString(file)} AS src (TYPE duckdb, READ_ONLY)`);
+			await conn.run(`ATTACH ${literal} AS src (TYPE duckdb, READ_ONLY)`);
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			if (/lock/i.test(message)) throw new DatabaseLockedError(file, err);
@@ -102,6 +109,7 @@ async function withReadOnly<T>(file: string, fn: (conn: DuckDBConnection) => Pro
  */
 async function writeAtomically<T>(target: string, write: (tmp: string) => Promise<T>): Promise<T> {
 	if (!target.endsWith('.duckdb')) throw new BackupError(`a backup file's name ends in .duckdb (got ${target})`);
+	pathLiteral(target); // refused before anything is written
 	if (fs.existsSync(target)) throw new BackupError(`${target} exists already: a backup never overwrites a file, choose another --out`);
 	if (!fs.statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new BackupError(`there is no directory ${path.dirname(target)}`);
 	const tmp = `${target}.${crypto.randomBytes(4).toString('hex')}.partial`;
@@ -121,7 +129,7 @@ async function writeAtomically<T>(target: string, write: (tmp: string) => Promis
 /** COPY FROM DATABASE `catalog` into a new file `tmp`, in one transaction: one instant's data. */
 async function copyCatalog(conn: DuckDBConnection, catalog: string, tmp: string): Promise<{ tables: Record<string, number>; schemaVersion: number }> {
 	const alias = `handoff_backup_${crypto.randomBytes(4).toString('hex')}`;
-	await conn.run(`ATTACH ${sqlString(tmp)} AS ${alias} (TYPE duckdb)`);
+	await conn.run(`ATTACH ${pathLiteral(tmp)} AS ${alias} (TYPE duckdb)`);
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		let out;
