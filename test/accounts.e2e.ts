@@ -306,14 +306,19 @@ test('after signing out, the dashboards ask to sign in again, and the session is
 	await copy.close();
 });
 
-test('a tab left open on a dashboard asks to sign in once another tab has signed out', async ({ page }) => {
-	await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password, '/trends');
-	await expect(page).toHaveURL(/\/trends$/);
+/** Once `page` has its scripts, signs the same browser out from a second tab. */
+async function signOutInAnotherTab(page: Page) {
 	await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 	const other = await page.context().newPage();
 	await open(other, '/tiers');
 	await other.getByRole('button', { name: 'Sign out' }).click();
 	await expect(other).toHaveURL(/\/login$/);
+}
+
+test('a tab left open on a dashboard asks to sign in once another tab has signed out', async ({ page }) => {
+	await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password, '/trends');
+	await expect(page).toHaveURL(/\/trends$/);
+	await signOutInAnotherTab(page);
 	// The first tab still shows the trends; its next in-app navigation lands on the sign-in page.
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tiers' }).click();
 	await expect(page).toHaveURL(/\/login\?next=%2Ftiers$/);
@@ -329,11 +334,7 @@ test('a tab left open on a dashboard asks to sign in once another tab has signed
 // the tab's next in-app link lands on the sign-in page, without the old session's header.
 test('a tab whose session ended elsewhere shows the sign-in page without the old name and menu', async ({ page }) => {
 	await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password, '/trends');
-	await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
-	const other = await page.context().newPage();
-	await open(other, '/tiers');
-	await other.getByRole('button', { name: 'Sign out' }).click();
-	await expect(other).toHaveURL(/\/login$/);
+	await signOutInAnotherTab(page);
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tiers' }).click();
 	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 	await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(0, { timeout: 3000 });
