@@ -100,7 +100,7 @@ resolved AS (
 ),
 paths AS (
 	SELECT ticket_id, list(tier ORDER BY segment_no) AS tier_path,
-		bit_or(1 << (tier - 1))::SMALLINT AS tiers_reached          -- bit n-1 set: the ticket reached tier n
+		bit_or(1::SMALLINT << (tier - 1)) AS tiers_reached        -- bit n-1 set: the ticket reached tier n (tiers 1-9)
 	FROM tier_segments GROUP BY ticket_id
 )
 SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,

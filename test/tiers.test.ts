@@ -82,6 +82,21 @@ describe('computeTiers(): transition matrix', () => {
 				[3, 0, null, 1] // C1, still open
 			]);
 		}));
+
+	it('reads tiers up to 9, the highest the import accepts (tier 8 once overflowed the facts rebuild)', () =>
+		withDb(async (db, dir) => {
+			await importCsv(
+				db,
+				dir,
+				'ticket_id,created_at\nH,2026-03-02T09:00:00Z\nL,2026-03-02T09:00:00Z\n',
+				'ticket_id,occurred_at,type,from_tier,to_tier\nH,2026-03-02T10:00:00Z,escalated,1,8\nH,2026-03-02T11:00:00Z,escalated,8,9\n'
+			);
+			for (const tier of ['8', '9']) {
+				const t = await computeTiers(parseKpiParams({ ...PERIOD, tier }), db);
+				// Only H reached tiers 8 and 9: its two tier changes.
+				expect(t.transitions.map((x) => [x.from_tier, x.to_tier, x.tickets])).toEqual([[1, 8, 1], [8, 9, 1]]);
+			}
+		}));
 });
 
 describe('computeTiers(): the tickets behind a matrix cell', () => {
