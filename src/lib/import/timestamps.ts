@@ -28,6 +28,11 @@ export class TimeZoneRules {
 		this.zone = /^(UTC|Etc\/UTC|GMT|Etc\/GMT|Zulu|Universal)$/i.test(name) ? null : IANAZone.create(name);
 	}
 
+	/** Naive times are read as UTC. */
+	get isUtc(): boolean {
+		return this.zone === null;
+	}
+
 	/** Offset from UTC in minutes at a UTC instant (ms). */
 	offsetAt(utcMs: number): number {
 		if (!this.zone) return 0;

@@ -93,7 +93,7 @@ function progressPrinter(enabled: boolean, tty = process.stderr.isTTY === true) 
 			if (!enabled) return;
 			const pct = p.totalBytes > 0 ? `  ${Math.floor((100 * p.bytesRead) / p.totalBytes)}%` : '';
 			const rate = p.rowsPerSecond > 0 ? `  (${fmt(p.rowsPerSecond)} rows/s)` : '';
-			const text = `${p.phase}: ${fmt(p.rows)} rows${rate}${pct}`;
+			const text = `${p.phase}: ${p.estimated ? 'about ' : ''}${fmt(p.rows)} rows${rate}${pct}`;
 			if (tty) process.stderr.write(`\r\x1b[K${text}`);
 			else process.stderr.write(`progress ${text}\n`);
 			shown = tty;

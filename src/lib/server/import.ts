@@ -21,6 +21,7 @@ import { rebuildFacts, serializeFactsWrite } from './facts.ts';
 import { currentActor } from './actor.ts';
 import { audit } from './audit.ts';
 import { sniffFile, type Sniff } from './sniff.ts';
+import { stageCsvFast, stagedRowsSql, type RecordSink } from './import-fast.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -43,6 +44,11 @@ export interface ImportRequest {
 	eventsLines?: ArrayLike<number>;
 	/** What the files are, for the history: 'canonical' unless an adapter wrote them. */
 	format?: string;
+	/**
+	 * Read CSV files with the streaming reader only (papaparse), never DuckDB's. For tests that
+	 * compare the two; HANDOFF_IMPORT_STREAMING=1 does the same for every import.
+	 */
+	streaming?: boolean;
 	/** Runs inside the import's transaction, after the merge and before the facts are rebuilt. */
 	beforeCommit?: (conn: DuckDBConnection, importId: number) => Promise<void>;
 }
@@ -52,6 +58,8 @@ export interface ImportProgress {
 	file: string;
 	rows: number;
 	rowsPerSecond: number;
+	/** `rows` is worked out from the bytes read (DuckDB's CSV reader reports bytes, not rows). */
+	estimated?: boolean;
 	bytesRead: number;
 	totalBytes: number;
 }
@@ -83,9 +91,13 @@ export interface ImportSummary {
 	issues: RowIssue[];
 	ignoredColumns: { tickets: string[]; events: string[] };
 	seconds: number;
-	/** Where the time went: streaming and validating the files, then checking and saving in DuckDB. */
+	/** Where the time went: reading and validating the files, then checking and saving in DuckDB. */
 	phaseSeconds: { read: number; save: number };
+	/** Which reader read each file: DuckDB's CSV reader (import-fast.ts) or the streaming one. */
+	readers: { tickets: Reader; events: Reader | null };
 }
+
+export type Reader = 'duckdb' | 'streaming';
 
 export class ImportFatalError extends Error {
 	constructor(
@@ -174,6 +186,78 @@ interface StageResult {
 	rejected: number;
 	extras: string[];
 	sha256: string;
+	/** Rows the CSV fast path kept in its own table (see import-fast.ts), or null. */
+	fast: { table: string; width: number } | null;
+}
+
+/**
+ * Validates one record with zod and appends it to the staging table, or reports why not.
+ * Shared by the streaming path and the rows the CSV fast path leaves to JavaScript.
+ */
+function recordHandler(
+	kind: FileKind,
+	label: string,
+	zone: TimeZoneRules,
+	issues: IssueLog,
+	extras: () => string[],
+	beforeAppend?: (raw: Record<string, string>) => void
+): RecordSink {
+	const schema = kind === 'tickets' ? ticketSchema(zone) : eventSchema(zone);
+	const fieldNames: readonly string[] = kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS;
+	return (raw, line, seq, appender) => {
+		// Absent fields (short rows, JSON keys left out) are empty, as SPEC.md says.
+		const input: Record<string, string> = {};
+		for (const f of fieldNames) input[f] = raw[f] ?? '';
+		const parsed = schema.safeParse(input);
+		if (!parsed.success) {
+			const recordId = ((kind === 'events' && raw.event_id) || raw.ticket_id || '').trim() || null;
+			for (const e of fieldErrors(parsed.error)) {
+				issues.add(kind, { severity: 'error', file: label, line, field: e.field, reason: e.reason, record_id: recordId });
+			}
+			return true;
+		}
+		beforeAppend?.(raw);
+		const extra = extrasJson(raw, extras());
+		if (kind === 'tickets') {
+			const t = parsed.data as ReturnType<ReturnType<typeof ticketSchema>['parse']>;
+			appender.appendInteger(line);
+			appender.appendInteger(seq);
+			appender.appendVarchar(t.ticket_id);
+			appender.appendDouble(t.created_at);
+			appendNum(appender, t.first_response_at, 'double');
+			appendNum(appender, t.resolved_at, 'double');
+			appendText(appender, t.status);
+			appender.appendVarchar(t.priority ?? 'normal');
+			appendText(appender, t.channel);
+			appender.appendVarchar(t.category);
+			appendText(appender, t.customer_id);
+			appender.appendBoolean(t.vip);
+			appendText(appender, t.team);
+			appendText(appender, t.assignee);
+			appendNum(appender, t.csat_score, 'tiny');
+			appendText(appender, t.subject);
+			appendText(appender, t.description);
+			appendText(appender, extra);
+		} else {
+			const e = parsed.data as ReturnType<ReturnType<typeof eventSchema>['parse']>;
+			appender.appendInteger(line);
+			appender.appendInteger(seq);
+			appendText(appender, e.event_id);
+			appender.appendVarchar(e.ticket_id);
+			appender.appendDouble(e.occurred_at);
+			appender.appendVarchar(e.type as string);
+			appendNum(appender, e.from_tier, 'tiny');
+			appendNum(appender, e.to_tier, 'tiny');
+			appendText(appender, e.kind);
+			appendText(appender, e.trigger);
+			appendText(appender, e.actor);
+			appendText(appender, e.team);
+			appendText(appender, e.note);
+			appendText(appender, extra);
+		}
+		appender.endRow();
+		return false;
+	};
 }
 
 async function stageFile(
@@ -183,7 +267,8 @@ async function stageFile(
 	label: string,
 	zone: TimeZoneRules,
 	issues: IssueLog,
-	onProgress: ImportRequest['onProgress']
+	onProgress: ImportRequest['onProgress'],
+	streaming: boolean
 ): Promise<StageResult> {
 	let format: FileFormat;
 	try {
@@ -191,33 +276,55 @@ async function stageFile(
 	} catch (err) {
 		throw new ImportFatalError(label, `cannot be read (${(err as Error).message})`);
 	}
-	const appender = await conn.createAppender(kind === 'tickets' ? 'stage_tickets' : 'stage_events', 'main', 'temp');
-	const hash = crypto.createHash('sha256');
-	const schema = kind === 'tickets' ? ticketSchema(zone) : eventSchema(zone);
-	const fieldNames: readonly string[] = kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS;
 	let extras: string[] = [];
 	let jsonKeys = false;
 	const known = new Set<string>(kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS);
-	let rows = 0;
-	let rejected = 0;
+	const handle = recordHandler(kind, label, zone, issues, () => extras, (raw) => {
+		// Each JSON record may bring keys the first one did not have.
+		if (jsonKeys) for (const k in raw) if (!known.has(k) && !extras.includes(k)) extras.push(k);
+	});
 	const started = performance.now();
 	let lastReport = 0;
-	let bytes = 0;
-	let total = 0;
-	const report = (force = false) => {
+	const phase = kind === 'tickets' ? 'reading tickets' : 'reading events';
+	const report = (rows: number, bytes: number, total: number, force = false, estimated = false) => {
 		const now = performance.now();
 		if (!onProgress || (!force && now - lastReport < 200)) return;
 		lastReport = now;
 		const secs = (now - started) / 1000;
 		onProgress({
-			phase: kind === 'tickets' ? 'reading tickets' : 'reading events',
+			phase,
 			file: label,
 			rows,
 			rowsPerSecond: secs > 0 ? Math.round(rows / secs) : 0,
+			...(estimated ? { estimated } : {}),
 			bytesRead: bytes,
 			totalBytes: total
 		});
 	};
+
+	if (format === 'csv' && !streaming) {
+		// DuckDB's reader first; it declines (and stages nothing) for a file it would read differently.
+		const fast = await stageCsvFast(
+			conn,
+			kind,
+			file,
+			zone,
+			handle,
+			(p) => report(p.rows, p.bytesRead, p.totalBytes, false, p.estimated),
+			(e) => (extras = e)
+		);
+		if (fast) {
+			report(fast.rows, fast.totalBytes, fast.totalBytes, true);
+			return { rows: fast.rows, rejected: fast.rejected, extras: fast.extras, sha256: fast.sha256, fast: { table: fast.table, width: fast.width } };
+		}
+	}
+
+	const appender = await conn.createAppender(kind === 'tickets' ? 'stage_tickets' : 'stage_events', 'main', 'temp');
+	const hash = crypto.createHash('sha256');
+	let rows = 0;
+	let rejected = 0;
+	let bytes = 0;
+	let total = 0;
 	const reject = (line: number, field: string, reason: string, recordId: string | null) =>
 		issues.add(kind, { severity: 'error', file: label, line, field, reason, record_id: recordId });
 
@@ -245,60 +352,8 @@ async function stageFile(
 			},
 			onRecord(raw, line) {
 				rows++;
-				if ((rows & 4095) === 0) report();
-				// Absent fields (short rows, JSON keys left out) are empty, as SPEC.md says.
-				const input: Record<string, string> = {};
-				for (const f of fieldNames) input[f] = raw[f] ?? '';
-				const parsed = schema.safeParse(input);
-				const recordId = ((kind === 'events' && raw.event_id) || raw.ticket_id || '').trim() || null;
-				if (!parsed.success) {
-					rejected++;
-					for (const e of fieldErrors(parsed.error)) reject(line, e.field, e.reason, recordId);
-					return;
-				}
-				if (jsonKeys) {
-					// Each JSON record may bring keys the first one did not have.
-					for (const k in raw) if (!known.has(k) && !extras.includes(k)) extras.push(k);
-				}
-				const extra = extrasJson(raw, extras);
-				if (kind === 'tickets') {
-					const t = parsed.data as ReturnType<ReturnType<typeof ticketSchema>['parse']>;
-					appender.appendInteger(line);
-					appender.appendInteger(rows);
-					appender.appendVarchar(t.ticket_id);
-					appender.appendDouble(t.created_at);
-					appendNum(appender, t.first_response_at, 'double');
-					appendNum(appender, t.resolved_at, 'double');
-					appendText(appender, t.status);
-					appender.appendVarchar(t.priority ?? 'normal');
-					appendText(appender, t.channel);
-					appender.appendVarchar(t.category);
-					appendText(appender, t.customer_id);
-					appender.appendBoolean(t.vip);
-					appendText(appender, t.team);
-					appendText(appender, t.assignee);
-					appendNum(appender, t.csat_score, 'tiny');
-					appendText(appender, t.subject);
-					appendText(appender, t.description);
-					appendText(appender, extra);
-				} else {
-					const e = parsed.data as ReturnType<ReturnType<typeof eventSchema>['parse']>;
-					appender.appendInteger(line);
-					appender.appendInteger(rows);
-					appendText(appender, e.event_id);
-					appender.appendVarchar(e.ticket_id);
-					appender.appendDouble(e.occurred_at);
-					appender.appendVarchar(e.type as string);
-					appendNum(appender, e.from_tier, 'tiny');
-					appendNum(appender, e.to_tier, 'tiny');
-					appendText(appender, e.kind);
-					appendText(appender, e.trigger);
-					appendText(appender, e.actor);
-					appendText(appender, e.team);
-					appendText(appender, e.note);
-					appendText(appender, extra);
-				}
-				appender.endRow();
+				if ((rows & 4095) === 0) report(rows, bytes, total);
+				if (handle(raw, line, rows, appender)) rejected++;
 			}
 		});
 	} catch (err) {
@@ -307,8 +362,8 @@ async function stageFile(
 	} finally {
 		appender.closeSync();
 	}
-	report(true);
-	return { rows, rejected, extras, sha256: hash.digest('hex') };
+	report(rows, bytes, total, true);
+	return { rows, rejected, extras, sha256: hash.digest('hex'), fast: null };
 }
 
 /** New, updated and unchanged rows: `changes` lists only the rows that already existed. */
@@ -347,9 +402,10 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 		let tickets: StageResult;
 		let events: StageResult | null = null;
 		try {
-			tickets = await stageFile(conn, 'tickets', req.ticketsFile, ticketsLabel, zone, issues, req.onProgress);
+			const streaming = !!req.streaming || !!process.env.HANDOFF_IMPORT_STREAMING;
+			tickets = await stageFile(conn, 'tickets', req.ticketsFile, ticketsLabel, zone, issues, req.onProgress, streaming);
 			if (req.eventsFile && eventsLabel) {
-				events = await stageFile(conn, 'events', req.eventsFile, eventsLabel, zone, issues, req.onProgress);
+				events = await stageFile(conn, 'events', req.eventsFile, eventsLabel, zone, issues, req.onProgress, streaming);
 			}
 		} finally {
 			issueAppender.closeSync();
@@ -389,7 +445,8 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 			} finally {
 				await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
 						'DROP TABLE IF EXISTS new_tickets; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS rejected_ids; ' +
-						'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes;');
+						'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes; ' +
+						'DROP TABLE IF EXISTS fast_typed_tickets; DROP TABLE IF EXISTS fast_typed_events;');
 			}
 		});
 	}, req.db ? dbPath(req.db) : undefined);
@@ -435,7 +492,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		SELECT ticket_id, utc_from_us(created_us) AS created_at, utc_from_us(first_response_us) AS first_response_at,
 			utc_from_us(resolved_us) AS resolved_at, status, priority, channel, category, customer_id, vip, team,
 			assignee, csat_score, subject, description, extra, line, seq
-		FROM stage_tickets`);
+		FROM (${stagedRowsSql('stage_tickets', m.tickets.fast)})`);
 	// The last valid row of an id wins; earlier ones are reported as warnings. Exports rarely
 	// repeat a ticket, so the cheap count decides whether the de-duplication runs at all.
 	if ((await count(conn, 'SELECT count(*) - count(DISTINCT ticket_id) FROM new_tickets')) > 0) {
@@ -485,6 +542,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const eventCounts = { inserted: 0, updated: 0, unchanged: 0 };
 	let unknownTicketEvents = 0;
 	if (m.events) {
+		const stagedEvents = stagedRowsSql('stage_events', m.events.fast);
 		// Events of tickets that are unknown, or whose only rows in this file were rejected.
 		await conn.run(
 			`CREATE OR REPLACE TEMP TABLE rejected_ids AS
@@ -499,7 +557,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				CASE WHEN r.ticket_id IS NOT NULL THEN 'unknown ticket_id ' || e.ticket_id || ' (its row on line ' || r.line || ' of ' || $tfile || ' was rejected)'
 					ELSE 'unknown ticket_id ' || e.ticket_id END,
 				coalesce(e.event_id, e.ticket_id)
-			FROM stage_events e
+			FROM (${stagedEvents}) e
 			LEFT JOIN rejected_ids r USING (ticket_id)
 			WHERE r.ticket_id IS NOT NULL OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
 			{ file: ef, tfile: tf }
@@ -512,7 +570,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			FROM (
 				SELECT line, seq, event_id, ticket_id, utc_from_us(occurred_us) AS occurred_at, type, from_tier, to_tier, kind, trigger,
 					actor, team, note, extra
-				FROM stage_events e
+				FROM (${stagedEvents}) e
 				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
 					AND e.ticket_id IN (SELECT ticket_id FROM tickets)
 			)`);
@@ -652,6 +710,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		issues: firstIssues.map((r) => ({ ...r, line: Number(r.line) })),
 		ignoredColumns: { tickets: m.tickets.extras, events: m.events?.extras ?? [] },
 		seconds: 0,
-		phaseSeconds: { read: 0, save: 0 }
+		phaseSeconds: { read: 0, save: 0 },
+		readers: { tickets: m.tickets.fast ? 'duckdb' : 'streaming', events: m.events ? (m.events.fast ? 'duckdb' : 'streaming') : null }
 	};
 }

@@ -1,0 +1,424 @@
+// The fast path of the canonical CSV import: DuckDB's own CSV reader loads the file into a
+// temporary table of text columns, and SQL does what the zod schemas do for every value it can
+// prove it reads the same way (canonical.ts is the contract). Rows with any value SQL is not sure
+// of (a fractional second, a naive time outside UTC, "03" as a tier, a bad value) go through the
+// zod schema in JavaScript, as on the streaming path, which writes every message.
+//
+// The streaming path (import.ts) stays the reference. This one declines, leaving nothing behind,
+// whenever the file is not one it reads exactly like papaparse does: quotes in the header,
+// duplicate or odd column names, blank lines, mixed line endings, or anything DuckDB's reader
+// refuses (bad UTF-8, broken quotes, a row with too many fields). A test compares both paths.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { checkHeader, EVENT_FIELDS, normalizeHeader, TICKET_FIELDS, type FileKind } from '../import/canonical.ts';
+import type { TimeZoneRules } from '../import/timestamps.ts';
+import { query } from './db.ts';
+
+/**
+ * What the streaming path does with one record: validate it with zod, then append it to
+ * `appender` (the staging table) or report it. Returns true when the record was rejected.
+ */
+export type RecordSink = (fields: Record<string, string>, line: number, seq: number, appender: DuckDBAppender) => boolean;
+
+export interface FastStage {
+	rows: number;
+	rejected: number;
+	extras: string[];
+	sha256: string;
+	totalBytes: number;
+	/**
+	 * The rows SQL was sure of stay in this table (columns line, seq, v0, v1, ... in staging
+	 * order, and `sure`) rather than being copied: the merge reads them beside the staging table.
+	 */
+	table: string;
+	width: number;
+}
+
+/** The staged rows of a file: the staging table, plus the rows the fast path kept in its own. */
+export function stagedRowsSql(stage: 'stage_tickets' | 'stage_events', fast: Pick<FastStage, 'table' | 'width'> | null): string {
+	if (!fast) return `SELECT * FROM ${stage}`;
+	const values = Array.from({ length: fast.width }, (_, i) => `v${i}`).join(', ');
+	return `SELECT * FROM ${stage} UNION ALL SELECT line, seq, ${values} FROM ${fast.table} WHERE sure`;
+}
+
+export interface FastProgress {
+	rows: number;
+	/** Rows worked out from the bytes read so far (DuckDB reports its progress in bytes). */
+	estimated?: boolean;
+	bytesRead: number;
+	totalBytes: number;
+}
+
+// What String.prototype.trim() removes: ECMAScript WhiteSpace and LineTerminator.
+const JS_WHITESPACE = [
+	9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239,
+	8287, 12288, 65279
+];
+
+// Column names of the raw table are positional (c0, c1, ...): the file's own names never go into SQL.
+const col = (i: number) => `c${i}`;
+
+/** Byte-level facts about the file the SQL needs: its digest and its line endings. */
+interface Scan {
+	sha256: string;
+	lf: number;
+	cr: number;
+	crlf: number;
+	endsWithLf: boolean;
+	size: number;
+}
+
+function scanFile(file: string, onBytes: (n: number) => void): Promise<Scan> {
+	return new Promise((resolve, reject) => {
+		const hash = crypto.createHash('sha256');
+		let lf = 0;
+		let cr = 0;
+		let crlf = 0;
+		let prev = -1;
+		let size = 0;
+		const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+		stream.on('data', (b) => {
+			const chunk = b as Buffer;
+			hash.update(chunk);
+			size += chunk.length;
+			for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
+				lf++;
+				if ((i > 0 ? chunk[i - 1] : prev) === 13) crlf++;
+			}
+			for (let i = chunk.indexOf(13); i !== -1; i = chunk.indexOf(13, i + 1)) cr++;
+			prev = chunk.length > 0 ? chunk[chunk.length - 1] : prev;
+			onBytes(size);
+		});
+		stream.on('error', reject);
+		stream.on('end', () => resolve({ sha256: hash.digest('hex'), lf, cr, crlf, endsWithLf: prev === 10, size }));
+	});
+}
+
+/**
+ * The header line, if this path can read it (no quotes, one line), and the bytes per line of
+ * the file's start, which turns DuckDB's progress in bytes into an estimate of rows.
+ */
+async function readHeader(file: string): Promise<{ columns: string[]; bytesPerLine: number } | null> {
+	const fh = await fs.promises.open(file, 'r');
+	try {
+		const buf = Buffer.alloc(1 << 16);
+		const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+		const nl = buf.subarray(0, bytesRead).indexOf(10);
+		if (nl === -1) return null;
+		const text = buf.subarray(0, nl).toString('utf8').replace(/\r$/, '');
+		if (text.includes('"') || text.includes('\r') || text.includes('\uFFFD')) return null;
+		let lines = 0;
+		for (let i = buf.indexOf(10); i !== -1 && i < bytesRead; i = buf.indexOf(10, i + 1)) lines++;
+		return { columns: text.split(',').map(normalizeHeader), bytesPerLine: bytesRead / lines };
+	} finally {
+		await fh.close();
+	}
+}
+
+/** A name JSON.stringify writes as-is, and that a JS object keeps in column order (not an index). */
+const plainKey = (k: string) => k !== '' && !/^\d+$/.test(k) && !/["\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(k);
+
+interface Plan {
+	columns: string[];
+	extras: string[];
+	/** Position of each canonical field in the file, or -1 when the file has no such column. */
+	at: Map<string, number>;
+}
+
+function plan(kind: FileKind, columns: string[]): Plan | null {
+	if (new Set(columns).size !== columns.length) return null;
+	const check = checkHeader(kind, columns);
+	if (check.fatal) return null; // the streaming path words the fatal error
+	if (!check.extras.every(plainKey)) return null;
+	const fields: readonly string[] = kind === 'tickets' ? TICKET_FIELDS : EVENT_FIELDS;
+	const at = new Map(fields.map((f) => [f, columns.indexOf(f)]));
+	return { columns, extras: check.extras, at };
+}
+
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+const EVENT_TYPES = ['created', 'assigned', 'reassigned', 'responded', 'escalated', 'de_escalated', 'resolved', 'reopened', 'sla_breached', 'note'];
+const KINDS = ['functional', 'hierarchical'];
+const TRIGGERS = ['technical_complexity', 'sla_breach', 'customer_sentiment', 'high_value_impact', 'customer_request', 'other'];
+
+type FieldKind = 'requiredId' | 'optionalId' | 'category' | 'text' | 'requiredTs' | 'optionalTs' | 'tier' | 'csat' | 'vip' | 'word';
+const TICKET_PLAN: [string, FieldKind, (readonly string[])?, string?][] = [
+	['ticket_id', 'requiredId'],
+	['created_at', 'requiredTs'],
+	['first_response_at', 'optionalTs'],
+	['resolved_at', 'optionalTs'],
+	['status', 'optionalId'],
+	['priority', 'word', PRIORITIES, 'normal'],
+	['channel', 'optionalId'],
+	['category', 'category'],
+	['customer_id', 'optionalId'],
+	['vip', 'vip'],
+	['team', 'optionalId'],
+	['assignee', 'optionalId'],
+	['csat_score', 'csat'],
+	['subject', 'text'],
+	['description', 'text']
+];
+const EVENT_PLAN: [string, FieldKind, (readonly string[])?, string?][] = [
+	['event_id', 'optionalId'],
+	['ticket_id', 'requiredId'],
+	['occurred_at', 'requiredTs'],
+	['type', 'word', EVENT_TYPES],
+	['from_tier', 'tier'],
+	['to_tier', 'tier'],
+	['kind', 'word', KINDS],
+	['trigger', 'word', TRIGGERS],
+	['actor', 'optionalId'],
+	['team', 'optionalId'],
+	['note', 'text']
+];
+
+// A list literal for list_contains(): an IN list this long becomes a join in DuckDB's plan.
+const list = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+const isIn = (x: string, values: readonly string[]) => `list_contains(${list(values)}, ${x})`;
+const DATE_RX = `[1-9]\\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])`;
+const WALL_RX = `${DATE_RX}[T ]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d`;
+
+/**
+ * The forms SQL reads, as epoch microseconds: YYYY-MM-DD(T| )HH:MM:SS then Z or ±HH:MM, and,
+ * when naive times are UTC, no suffix or a date alone. NULL for anything else (empty, another
+ * form, an impossible date): parseTimestamp() decides those.
+ */
+function microsSql(x: string, naiveIsUtc: boolean): string {
+	const wall = `epoch_us(try_cast(${x}[1:19] AS TIMESTAMP))`;
+	return `CASE
+		WHEN length(${x}) = 20 AND ${x}[20] IN ('Z', 'z') AND regexp_full_match(${x}[1:19], '${WALL_RX}') THEN ${wall}
+		WHEN length(${x}) = 25 AND regexp_full_match(${x}, '${WALL_RX}[+-](0\\d|1[0-8]):[0-5]\\d')
+			THEN ${wall} - (CASE WHEN ${x}[20] = '-' THEN -1 ELSE 1 END) * (try_cast(${x}[21:22] AS BIGINT) * 60 + try_cast(${x}[24:25] AS BIGINT)) * 60000000
+		${naiveIsUtc ? `WHEN length(${x}) = 19 AND regexp_full_match(${x}, '${WALL_RX}') THEN ${wall}
+		WHEN length(${x}) = 10 AND regexp_full_match(${x}, '${DATE_RX}') THEN epoch_us(try_cast(${x} AS DATE)::TIMESTAMP)` : ''}
+	END::DOUBLE`;
+}
+
+/** The extra columns as the streaming path writes them: JSON of the non-empty ones, or NULL. */
+function extraSql(p: Plan): { value: string; sure: string } {
+	if (p.extras.length === 0) return { value: 'NULL::VARCHAR', sure: 'true' };
+	const parts = p.extras.map((k, i) => {
+		const v = `coalesce(${col(p.columns.indexOf(k))}, '')`;
+		// The key (a bound parameter) passed plainKey(); the value is written as-is only when
+		// JSON.stringify would write it so too.
+		return { piece: `CASE WHEN ${v} <> '' THEN $key${i} || ':"' || ${v} || '"' END`, v };
+	});
+	return {
+		value: `CASE WHEN ${parts.map((x) => `${x.v} <> ''`).join(' OR ')} THEN '{' || concat_ws(',', ${parts.map((x) => x.piece).join(', ')}) || '}' END`,
+		sure: parts.map((x) => `NOT regexp_matches(${x.v}, '["\\\\\\x00-\\x1f]')`).join(' AND ')
+	};
+}
+
+/**
+ * The typed staging columns (in stage_* order, named v0, v1, ...) and `sure`, over the raw
+ * table, mirroring canonical.ts. Three steps, so each value is worked out once: the fields as
+ * text ('' when empty), then what the checks need (is the text free of the spaces trim() would
+ * remove? the lower-cased ASCII word; the timestamp), then the values and whether SQL is sure.
+ */
+function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string, rawTable: string, from: string): string {
+	const fields = kind === 'tickets' ? TICKET_PLAN : EVENT_PLAN;
+	const q = (name: string, prefix = '') => `"${prefix}${name}"`;
+	const ws = `[${JS_WHITESPACE.join(', ')}]`;
+	const texts = fields.map(([f]) => {
+		const i = p.at.get(f)!;
+		return `${i === -1 ? `''` : `coalesce(${col(i)}, '')`} AS ${q(f)}`;
+	});
+	const derived: string[] = [];
+	const values: string[] = [];
+	const sure: string[] = [];
+	for (const [f, how, allowed, empty] of fields) {
+		const x = q(f);
+		const e = q(f, 'e_');
+		const w = q(f, 'w_');
+		const m = q(f, 'm_');
+		if (how !== 'text' && how !== 'requiredTs' && how !== 'optionalTs' && how !== 'tier' && how !== 'csat') {
+			// trim() would change nothing: no JS white space at either end ('' is fine).
+			derived.push(`NOT (list_contains(${ws}, ascii(${x})) OR list_contains(${ws}, ascii(${x}[-1]))) AS ${e}`);
+		}
+		if (how === 'word' || how === 'vip') {
+			// Lower-cased only when ASCII: there DuckDB's lower() and JS toLowerCase() agree.
+			derived.push(`CASE WHEN strlen(${x}) = length(${x}) THEN lower(${x}) END AS ${w}`);
+		}
+		if (how === 'requiredTs' || how === 'optionalTs') derived.push(`${microsSql(x, naiveIsUtc)} AS ${m}`);
+		switch (how) {
+			case 'requiredId':
+				values.push(x);
+				sure.push(`${x} <> '' AND ${e}`);
+				break;
+			case 'optionalId':
+				values.push(`nullif(${x}, '')`);
+				sure.push(e);
+				break;
+			case 'category':
+				values.push(`coalesce(nullif(${x}, ''), '(none)')`);
+				sure.push(e);
+				break;
+			case 'text':
+				values.push(`nullif(${x}, '')`);
+				break;
+			case 'requiredTs':
+				values.push(m);
+				sure.push(`${m} IS NOT NULL`);
+				break;
+			case 'optionalTs':
+				values.push(m);
+				sure.push(`(${x} = '' OR ${m} IS NOT NULL)`);
+				break;
+			case 'tier':
+			case 'csat':
+				// Digits alone; "03" or " 3" (which zod reads too) go to JavaScript.
+				values.push(`try_cast(nullif(${x}, '') AS TINYINT)`); // computed for every row; only sure rows keep it
+				sure.push(isIn(x, ['', ...Array.from({ length: how === 'tier' ? 9 : 5 }, (_, i) => String(i + 1))]));
+				break;
+			case 'vip':
+				values.push(isIn(w, ['true', '1', 'yes']));
+				sure.push(`${e} AND ${isIn(w, ['', 'true', '1', 'yes', 'false', '0', 'no'])}`);
+				break;
+			case 'word':
+				values.push(`CASE WHEN ${x} = '' THEN ${empty ? `'${empty}'` : 'NULL'} ELSE ${w} END`);
+				// The event type is required; the other words may be empty.
+				sure.push(f === 'type' ? `${e} AND ${isIn(w, allowed!)}` : `${e} AND (${x} = '' OR ${isIn(w, allowed!)})`);
+				break;
+		}
+	}
+	const extra = extraSql(p);
+	values.push(extra.value);
+	if (extra.sure !== 'true') sure.push(extra.sure);
+	if (kind === 'events') {
+		// Tier changes need both tiers (eventSchema's superRefine).
+		sure.push(`(NOT ${isIn('"w_type"', ['escalated', 'de_escalated'])} OR ("from_tier" <> '' AND "to_tier" <> ''))`);
+	}
+	const extraCols = p.extras.map((k) => col(p.columns.indexOf(k)));
+	return `WITH a AS (
+			SELECT ${rawTable}.rowid AS rid, ${lineSql} AS line, ${[...texts, ...extraCols].join(', ')} FROM ${from}
+		), b AS (
+			SELECT *, ${derived.join(',\n\t\t\t\t')} FROM a
+		)
+		SELECT line::INTEGER AS line, (rid + 1)::INTEGER AS seq,
+			${values.map((v, i) => `${v} AS v${i}`).join(',\n\t\t\t')},
+			coalesce(${sure.map((s) => `(${s})`).join('\n\t\t\t\tAND ')}, false) AS sure
+		FROM b`;
+}
+
+const BATCH = 20_000;
+
+/**
+ * Stages a CSV file through DuckDB's reader, or returns null (nothing staged) when the file is
+ * not one this path reads exactly like the streaming path.
+ */
+export async function stageCsvFast(
+	conn: DuckDBConnection,
+	kind: FileKind,
+	file: string,
+	zone: TimeZoneRules,
+	sink: RecordSink,
+	onProgress: (p: FastProgress) => void,
+	/** The file's extra columns, known once the header is read (the sink's JSON needs them). */
+	onExtras: (extras: string[]) => void
+): Promise<FastStage | null> {
+	const head = await readHeader(file);
+	const columns = head?.columns;
+	const p = columns && plan(kind, columns);
+	if (!head || !columns || !p) return null;
+	onExtras(p.extras);
+
+	const total = fs.statSync(file).size;
+	let scanned = 0;
+	const scanning = scanFile(file, (n) => (scanned = n));
+	const rawTable = `fast_raw_${kind}`;
+	const typedTable = `fast_typed_${kind}`;
+	const cleanup = () =>
+		conn.run(`DROP TABLE IF EXISTS ${rawTable}; DROP TABLE IF EXISTS ${typedTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
+	const timer = setInterval(() => {
+		const pct = conn.progress.percentage;
+		const done = pct > 0 ? Math.min(total, Math.round((pct / 100) * total)) : scanned;
+		onProgress({ rows: Math.round(done / head.bytesPerLine), estimated: true, bytesRead: done, totalBytes: total });
+	}, 200);
+	try {
+		const spec = columns.map((_, i) => `'${col(i)}': 'VARCHAR'`).join(', ');
+		try {
+			await conn.run(
+				`CREATE OR REPLACE TEMP TABLE ${rawTable} AS
+				SELECT * FROM read_csv($file, header = true, auto_detect = false, columns = {${spec}},
+					delim = ',', quote = '"', escape = '"', strict_mode = true)`,
+				{ file }
+			);
+		} catch {
+			// DuckDB refused the file (bad UTF-8, broken quotes, too many fields): the streaming
+			// path reads it again and says exactly what is wrong, or reads what papaparse accepts.
+			await scanning.catch(() => undefined);
+			await cleanup();
+			return null;
+		}
+		const scan = await scanning;
+		// Line endings: LF, or CRLF throughout (papaparse detects one newline per file).
+		if (scan.cr !== 0 && !(scan.cr === scan.crlf && scan.crlf === scan.lf)) return cleanupThen(cleanup);
+		const [{ n }] = await query<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${rawTable}`);
+		const rows = Number(n);
+		const lines = scan.lf + (scan.endsWithLf || scan.size === 0 ? 0 : 1);
+		// Each record starts on line 2 + its index + the line breaks inside the records before it;
+		// the file's line count must add up, or blank lines are there (papaparse skips them).
+		let lineSql = `rowid + 2`;
+		let from = rawTable;
+		if (lines !== rows + 1) {
+			const breaks = columns
+				.map((_, i) => `CASE WHEN contains(${col(i)}, chr(10)) THEN strlen(${col(i)}) - strlen(replace(${col(i)}, chr(10), '')) ELSE 0 END`)
+				.join(' + ');
+			// Narrow, in file order, so the wide rows are not sorted: joined back by position.
+			await conn.run(
+				`CREATE OR REPLACE TEMP TABLE fast_lines AS
+				SELECT rid + 2 + coalesce(sum(b) OVER (ORDER BY rid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line, b
+				FROM (SELECT rowid AS rid, ${breaks} AS b FROM ${rawTable})
+				ORDER BY rid`
+			);
+			const [{ inside }] = await query<{ inside: number }>(conn, `SELECT coalesce(sum(b), 0)::BIGINT AS inside FROM fast_lines`);
+			if (lines !== rows + 1 + Number(inside)) return cleanupThen(cleanup);
+			lineSql = 'fast_lines.line';
+			from = `${rawTable} POSITIONAL JOIN fast_lines`;
+		}
+		await conn.run(
+			`CREATE OR REPLACE TEMP TABLE ${typedTable} AS ${typedSql(kind, p, zone.isUtc, lineSql, rawTable, from)}`,
+			Object.fromEntries(p.extras.map((k, i) => [`key${i}`, JSON.stringify(k)]))
+		);
+		const stage = kind === 'tickets' ? 'stage_tickets' : 'stage_events';
+
+		// The rest through zod, in batches (a query at a time: the sink appends on this connection).
+		const [{ dirty }] = await query<{ dirty: number }>(conn, `SELECT count(*) FILTER (NOT sure)::BIGINT AS dirty FROM ${typedTable}`);
+		let rejected = 0;
+		if (Number(dirty) > 0) {
+			const rawCols = columns.map((_, i) => `r.${col(i)}`).join(', ');
+			await conn.run(
+				`CREATE OR REPLACE TEMP TABLE fast_dirty AS
+				SELECT row_number() OVER (ORDER BY t.seq) AS d, t.line, t.seq, ${rawCols}
+				FROM (SELECT line, seq FROM ${typedTable} WHERE NOT sure) t JOIN ${rawTable} r ON r.rowid = t.seq - 1`
+			);
+		}
+		for (let from = 0; from < Number(dirty); from += BATCH) {
+			const reader = await conn.runAndReadAll('SELECT * FROM fast_dirty WHERE d > $from AND d <= $to ORDER BY d', {
+				from,
+				to: from + BATCH
+			});
+			const appender = await conn.createAppender(stage, 'main', 'temp');
+			try {
+				for (const row of reader.getRowsJS()) {
+					const fields: Record<string, string> = {};
+					for (let i = 0; i < columns.length; i++) fields[columns[i]] = (row[3 + i] as string | null) ?? '';
+					if (sink(fields, Number(row[1]), Number(row[2]), appender)) rejected++;
+				}
+			} finally {
+				appender.closeSync();
+			}
+		}
+		await conn.run(`DROP TABLE ${rawTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
+		onProgress({ rows, bytesRead: total, totalBytes: total });
+		return { rows, rejected, extras: p.extras, sha256: scan.sha256, totalBytes: total, table: typedTable, width: kind === 'tickets' ? 16 : 12 };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+async function cleanupThen(cleanup: () => Promise<unknown>): Promise<null> {
+	await cleanup();
+	return null;
+}
