@@ -229,6 +229,21 @@ async function prepare(conn: DuckDBConnection): Promise<string> {
 	return calendar;
 }
 
+/**
+ * The KpiSet of the week [b.from, b.to) is when that period is exactly one week of the series
+ * (queries/period_week.sql says when: the same rows, so the same numbers), else null.
+ */
+async function weekOfSeries(conn: DuckDBConnection, b: { from: string; to: string }, series: { from: string; to: string }, weekly: WeeklyKpis, zone: string): Promise<KpiSet | null> {
+	const ms = (iso: string) => Date.parse(iso);
+	if (ms(b.from) < ms(series.from) || ms(b.to) > ms(series.to)) return null; // a partial first week, or outside
+	if (ms(b.to) - ms(b.from) > 8 * 86_400_000) return null; // cannot be one week: skip asking
+	const [row] = await runQuery<{ week: string }>(conn, 'period_week', { ...b, tz: zone });
+	const found = row && weekly.find((w) => w.week_start === row.week);
+	if (!found) return null;
+	const { week: _week, week_start: _start, ...set } = found;
+	return structuredClone(set);
+}
+
 /** Every KPI for the period, the previous period of the same length, and the weekly series. */
 export async function computeKpis(filters: KpiFilters, db?: string): Promise<KpiReport> {
 	const zone = timeZone();
@@ -238,14 +253,20 @@ export async function computeKpis(filters: KpiFilters, db?: string): Promise<Kpi
 	const base = scopeParams(filters);
 	return withConnection(async (conn) => {
 		const calendar = await prepare(conn);
-		const current = await runAll(conn, { ...base, ...bounds(from, to, zone), weekly: false });
-		const previous = await runAll(conn, { ...base, ...bounds(prevFrom, from, zone), weekly: false });
-		const weekly = await weeklySeries(conn, base, seriesStart(from, to, weeks), to, zone, calendar);
+		const seriesFrom = seriesStart(from, to, weeks);
+		const weekly = await weeklySeries(conn, base, seriesFrom, to, zone, calendar);
+		// A week of the series (the dashboard's usual period, and the week before it) is not
+		// computed twice: its KPIs are that week's row. Any other period runs the queries.
+		const series = bounds(seriesFrom, to, zone);
+		const period = async (b: { from: string; to: string }) =>
+			(await weekOfSeries(conn, b, series, weekly, zone)) ?? assemble(await runAll(conn, { ...base, ...b, weekly: false }), calendar);
+		const current = await period(bounds(from, to, zone));
+		const previous = await period(bounds(prevFrom, from, zone));
 		return {
 			period: { from, to, time_zone: zone },
 			filters: rest,
-			...assemble(current, calendar),
-			previous: { period: { from: prevFrom, to: from }, ...assemble(previous, calendar) },
+			...current,
+			previous: { period: { from: prevFrom, to: from }, ...previous },
 			weekly
 		};
 	}, db);
