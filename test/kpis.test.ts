@@ -196,6 +196,32 @@ describe('computeKpis() on the hand-made desk', () => {
 				['2026-W10', 9, 4 / 9]
 			]);
 		}));
+
+	it('gives a period that is a week of the series the same KPIs as the queries for the period', async () => {
+		// W10 holds the DST change of America/New_York (Sunday Mar 8): still one week of 6 days 23 hours.
+		for (const zone of ['UTC', 'America/New_York']) {
+			process.env.HANDOFF_TZ = zone;
+			try {
+				await withDb(async (db, dir) => {
+					await load(db, dir, TICKETS, EVENTS, zone);
+					for (const filter of [{}, { tier: '2' }, { team: 'beta' }]) {
+						// weeks=2: W10 and the previous week W09 are both read from the series.
+						const fromSeries = await computeKpis(parseKpiParams({ ...week, ...filter, weeks: '2' }), db);
+						// The same weeks queried as periods: W10 as the previous period of W11, and W09
+						// as the previous period of a series of one week.
+						const w11 = await computeKpis(parseKpiParams({ from: '2026-03-09', to: '2026-03-16', ...filter }), db);
+						const w10 = await computeKpis(parseKpiParams({ ...week, ...filter }), db);
+						const { period: _p, filters: _f, previous, weekly: _w, ...current } = fromSeries;
+						const { period: _q, ...queried } = w11.previous;
+						expect(current).toEqual(queried);
+						expect(previous).toEqual(w10.previous);
+					}
+				});
+			} finally {
+				delete process.env.HANDOFF_TZ;
+			}
+		}
+	});
 });
 
 describe('periods in HANDOFF_TZ', () => {

@@ -69,6 +69,22 @@ export async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<
 	}
 }
 
+/**
+ * Like withConnection, with `n` connections of the instance: statements on different
+ * connections run side by side (each gets the instance's worker threads while it has work).
+ * `fn` must have nothing left running on them when it settles.
+ */
+export async function withConnections<T>(n: number, fn: (conns: DuckDBConnection[]) => Promise<T>, file = dbPath()): Promise<T> {
+	const instance = await getInstance(file);
+	const conns: DuckDBConnection[] = [];
+	try {
+		for (let i = 0; i < n; i++) conns.push(await instance.connect());
+		return await fn(conns);
+	} finally {
+		for (const c of conns) c.closeSync();
+	}
+}
+
 /** Checkpoints and closes the instance so the file is self-contained and the lock is released. */
 export async function closeInstance(file = dbPath()): Promise<void> {
 	const p = opened.get(file);
