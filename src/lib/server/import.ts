@@ -496,6 +496,8 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			utc_from_us(resolved_us) AS resolved_at, status, priority, channel, category, customer_id, vip, team,
 			assignee, csat_score, subject, description, extra, line, seq
 		FROM (${stagedRowsSql('stage_tickets', m.tickets.fast)})`);
+	// Temporary tables beyond DuckDB's memory limit spill to disk: each goes once it is read.
+	await conn.run('DROP TABLE IF EXISTS fast_typed_tickets; DROP TABLE stage_tickets');
 	// The last valid row of an id wins; earlier ones are reported as warnings. Exports rarely
 	// repeat a ticket, so the cheap count decides whether the de-duplication runs at all.
 	if ((await count(conn, 'SELECT count(*) - count(DISTINCT ticket_id) FROM new_tickets')) > 0) {
@@ -577,6 +579,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
 					AND e.ticket_id IN (SELECT ticket_id FROM tickets)
 			)`);
+		await conn.run('DROP TABLE IF EXISTS fast_typed_events; DROP TABLE stage_events');
 		// Duplicate events (same key): the later row replaces the earlier, which gets a warning.
 		if ((await count(conn, 'SELECT count(*) - count(DISTINCT event_key) FROM new_events')) > 0) {
 			await conn.run(`
@@ -652,6 +655,11 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const rejectedEvents = m.events ? m.events.rejected + unknownTicketEvents : 0;
 	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
 	await m.req.beforeCommit?.(conn, id);
+	// The facts rebuild needs the memory more than these do.
+	await conn.run(
+		'DROP TABLE new_tickets; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS event_changes; ' +
+			'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS rejected_ids'
+	);
 	const factsStart = performance.now();
 	await rebuildFacts(conn);
 	const factsSeconds = (performance.now() - factsStart) / 1000;
