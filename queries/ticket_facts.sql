@@ -14,12 +14,14 @@
 -- run on the configured calendar (sla_calendar); a change of either rebuilds the facts.
 --
 -- How it is built, for speed on millions of events: events are read by one window (the tier
--- changes) and one GROUP BY (every per-ticket count); every per-ticket fact is computed once,
--- in the temp table facts_tickets, and every per-segment fact once, in facts_segments, which
--- the tables are then read from. A ticket's tier changes travel as one sorted list (no
--- ordered aggregate, no window over all segments); a range join finds responses only for the
--- segments that start at a tier change, or at a creation that a response precedes. The SLA
--- clocks look the calendar up by day (an equi-join) instead of four ASOF joins.
+-- changes) and one GROUP BY (every per-ticket count); each per-ticket fact is computed once,
+-- in the temp table facts_tickets, and each fact of a segment that starts at a tier change
+-- once, in facts_changes. A ticket's tier changes travel as one sorted list (no ordered
+-- aggregate, no window over all segments); a range join finds responses only for segments
+-- that start at a tier change (or at a creation that a response precedes). The SLA clocks
+-- look the calendar up by day (an equi-join) instead of four ASOF joins. A table made in this
+-- transaction is scanned by one thread, so ticket_facts and segment_sla, the widest writes,
+-- read tickets and join the temp tables to it.
 
 -- The local ISO week (its Monday) of instant t in time zone tz: ICU's conversion, except in
 -- UTC, which has no offset and no transitions ever, where the instant's own date is its local
@@ -47,7 +49,10 @@ FROM events
 WHERE type IN ('escalated', 'de_escalated')                      -- only these move a ticket between tiers
 WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line);
 
--- One row per ticket with every per-ticket fact, and what its first segment needs.
+-- One row per ticket: what ticket_facts and the ticket's segment 0 need beyond the ticket's own
+-- columns (those are read from tickets where they are used, which also keeps the big writes
+-- below fed by a scan of a committed table, in parallel: a table made in this transaction is
+-- scanned by one thread).
 CREATE OR REPLACE TEMP TABLE facts_tickets AS
 WITH ev AS (
 	SELECT ticket_id,
@@ -71,8 +76,7 @@ changes AS (
 	GROUP BY ticket_id
 ),
 resolved AS (
-	SELECT t.ticket_id, t.created_at, t.first_response_at, t.priority, t.channel, t.category, t.team,
-		t.assignee, t.vip, t.customer_id, t.csat_score, ev.handoffs, ev.escalations, ev.reopens,
+	SELECT t.ticket_id, t.created_at, t.first_response_at, ev.handoffs, ev.escalations, ev.reopens,
 		ev.responses, ev.first_responded, c.tier_changes, c.changes, c.reached,
 		CASE
 			WHEN ev.last_resolved IS NOT NULL                  -- resolved events win over tickets.resolved_at
@@ -93,8 +97,7 @@ paths AS (
 		CASE WHEN changes IS NULL THEN 0 ELSE len(list_filter(changes, c -> c.at <= resolved_at)) END AS k
 	FROM resolved
 )
-SELECT ticket_id, created_at, resolved_at, first_response_at,
-	priority, channel, category, team, assignee, vip, customer_id, csat_score,
+SELECT ticket_id, created_at, resolved_at,
 	coalesce(handoffs, 0)::INTEGER AS handoffs,
 	coalesce(escalations, 0) > 0 AS escalated,
 	coalesce(reopens, 0) > 0 AS reopened,
@@ -111,67 +114,70 @@ SELECT ticket_id, created_at, resolved_at, first_response_at,
 	(epoch(resolved_at) - epoch(created_at)) AS resolution_seconds,                    -- end-to-end resolution time
 	facts_week(created_at, $tz) AS created_week,                                       -- local Monday of the ISO week
 	facts_week(resolved_at, $tz) AS resolved_week,
-	changes[1].at AS first_change_at,                                                  -- the end of segment 0
-	coalesce(responses, 0) AS responses, first_responded
+	-- Segment 0: it ends at the first tier change. Its response (see segment_responses) is the
+	-- first responded event at or after created_at; with no responded events at all,
+	-- tickets.first_response_at stands in. early: a responded event precedes created_at, so the
+	-- first one after it is looked up in facts_early.
+	changes[1].at AS first_change_at,
+	CASE WHEN coalesce(responses, 0) = 0 THEN
+			CASE WHEN first_response_at >= created_at THEN first_response_at END
+		WHEN first_responded >= created_at THEN first_responded
+	END AS first_responded,
+	coalesce(first_responded < created_at, false) AS early
 FROM paths;
 
-CREATE OR REPLACE TABLE ticket_facts AS
-SELECT * EXCLUDE (first_change_at, responses, first_responded) FROM facts_tickets;
+CREATE OR REPLACE TEMP TABLE facts_early AS
+SELECT f.ticket_id, min(r.occurred_at) AS responded_at
+FROM facts_tickets f
+JOIN events r ON r.ticket_id = f.ticket_id AND r.occurred_at >= f.created_at
+WHERE f.early AND r.type = 'responded'
+GROUP BY f.ticket_id;
 
--- One row per tier segment: segment 0 of each ticket, and one per tier change (is_ticket: the
--- ticket is in tickets; events of a ticket that is not still have segments, as they had).
--- For SLA response, responded_at is the first `responded` event at or after the segment's
--- start; for the first segment of a ticket with no responded events at all,
--- tickets.first_response_at stands in. Whether it falls inside the segment is the SLA query's
--- business.
-CREATE OR REPLACE TEMP TABLE facts_segments AS
-WITH early_responses AS (
-	-- Segment 0 of a ticket with a response before its creation: the first one after it.
-	SELECT f.ticket_id, min(r.occurred_at) AS responded_at
-	FROM facts_tickets f
-	JOIN events r ON r.ticket_id = f.ticket_id AND r.type = 'responded' AND r.occurred_at >= f.created_at
-	WHERE f.first_responded < f.created_at
-	GROUP BY f.ticket_id
-),
-change_responses AS (
+CREATE OR REPLACE TABLE ticket_facts AS
+SELECT t.ticket_id, t.created_at, f.resolved_at, t.first_response_at,
+	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
+	f.handoffs, f.escalated, f.reopened, f.tier_changes, f.tier_path, f.tiers_reached, f.ping_pong,
+	f.resolving_tier, f.resolving_segment_no, f.resolving_segment_start,
+	f.tier_resolution_seconds, f.resolution_seconds, f.created_week, f.resolved_week
+FROM tickets t
+JOIN facts_tickets f USING (ticket_id);
+
+-- One row per tier change: its segment (segment n for change n), with what the segment tables
+-- need (is_ticket: the ticket is in tickets; events of a ticket that is not still have segments,
+-- as they always had). A segment's response is the first responded event at or after its start.
+CREATE OR REPLACE TEMP TABLE facts_changes AS
+WITH change_responses AS (
 	SELECT c.ticket_id, c.seq, min(r.occurred_at) AS responded_at
 	FROM tier_changes c
 	JOIN events r ON r.ticket_id = c.ticket_id AND r.type = 'responded' AND r.occurred_at >= c.occurred_at
 	GROUP BY ALL
-),
-s AS (
-	SELECT f.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, f.created_at AS start_at,
-		f.first_change_at AS end_at,                                  -- NULL: the segment is still open
-		CASE WHEN f.responses = 0 THEN
-				CASE WHEN f.first_response_at >= f.created_at THEN f.first_response_at END   -- the stand-in
-			WHEN f.first_responded >= f.created_at THEN f.first_responded
-			ELSE e.responded_at
-		END AS responded_at,
-		f.created_week AS start_week,                                 -- the same local week of the same instant
-		true AS is_ticket, f.resolving_segment_no, f.resolved_at, f.priority, f.team, f.channel, f.category, f.vip, f.tiers_reached
-	FROM facts_tickets f
-	LEFT JOIN early_responses e USING (ticket_id)
-	UNION ALL
-	SELECT c.ticket_id, c.seq, c.to_tier, c.occurred_at, n.occurred_at, r.responded_at, c.week,
-		f.ticket_id IS NOT NULL, f.resolving_segment_no, f.resolved_at, f.priority, f.team, f.channel, f.category, f.vip, f.tiers_reached
-	FROM tier_changes c
-	LEFT JOIN tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1   -- the next change ends it
-	LEFT JOIN change_responses r ON r.ticket_id = c.ticket_id AND r.seq = c.seq
-	LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id
 )
-SELECT *,
-	CASE WHEN responded_at < coalesce(end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
-		THEN responded_at END AS response_at,
-	CASE WHEN segment_no = resolving_segment_no THEN resolved_at            -- resolved in it
-		ELSE end_at                                                          -- handed on
-	END AS stop_at                                                          -- NULL: still open
-FROM s;
+SELECT c.ticket_id, c.seq AS segment_no, c.to_tier AS tier, c.occurred_at AS start_at,
+	n.occurred_at AS end_at,                                        -- the next change ends it; NULL: still open
+	r.responded_at, c.week AS start_week,
+	f.ticket_id IS NOT NULL AS is_ticket, f.resolving_segment_no, f.resolved_at, f.tiers_reached,
+	t.priority, t.team, t.channel, t.category, t.vip
+FROM tier_changes c
+LEFT JOIN tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1
+LEFT JOIN change_responses r ON r.ticket_id = c.ticket_id AND r.seq = c.seq
+LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id
+LEFT JOIN tickets t ON t.ticket_id = c.ticket_id;
 
 CREATE OR REPLACE TABLE tier_segments AS
-SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_segments;
+SELECT ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, created_at AS start_at, first_change_at AS end_at
+FROM facts_tickets
+UNION ALL
+SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_changes;
 
+-- For SLA response: the first `responded` event at or after each segment's start. For the
+-- first segment of a ticket with no responded events at all, tickets.first_response_at
+-- stands in. Whether it falls inside the segment is the SLA query's business.
 CREATE OR REPLACE TABLE segment_responses AS
-SELECT ticket_id, segment_no, responded_at FROM facts_segments;
+SELECT f.ticket_id, 0::BIGINT AS segment_no, CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at
+FROM facts_tickets f
+LEFT JOIN facts_early e USING (ticket_id)
+UNION ALL
+SELECT ticket_id, segment_no, responded_at FROM facts_changes;
 
 -- The data's as-of time: the latest timestamp anywhere in it (the export's snapshot). Open
 -- SLA clocks are judged against it, which keeps results reproducible.
@@ -182,18 +188,19 @@ SELECT greatest(
 ) AS as_of;
 
 -- The SLA calendar keyed by UTC day (epoch_us // 86400000000): for each day an instant to
--- clock falls on, the intervals whose reach [open_at, close_at) meets it (close_at: the next
--- interval's opening). The one that holds an instant is the last interval opened at or before
--- it, as an ASOF join would find, found by an equi-join on the day instead.
+-- clock may fall on (a segment's start, end, response or resolution), the intervals whose
+-- reach [open_at, close_at) meets it (close_at: the next interval's opening). The one that
+-- holds an instant is the last interval opened at or before it, as an ASOF join would find,
+-- found by an equi-join on the day instead.
 CREATE OR REPLACE TEMP TABLE sla_lookup AS
 WITH intervals AS (
 	SELECT open_at, seconds, cum_before, lead(open_at) OVER (ORDER BY open_at) AS next_open
 	FROM sla_calendar
 ),
 days AS (
-	SELECT epoch_us(start_at) // 86400000000 AS day FROM facts_segments WHERE is_ticket
-	UNION SELECT epoch_us(response_at) // 86400000000 FROM facts_segments WHERE is_ticket
-	UNION SELECT epoch_us(stop_at) // 86400000000 FROM facts_segments WHERE is_ticket
+	SELECT DISTINCT epoch_us(unnest([created_at, first_change_at, resolved_at, first_responded])) // 86400000000 AS day FROM facts_tickets
+	UNION SELECT epoch_us(responded_at) // 86400000000 FROM facts_early
+	UNION SELECT DISTINCT epoch_us(unnest([start_at, end_at, responded_at, resolved_at])) // 86400000000 FROM facts_changes
 )
 SELECT d.day, i.open_at, coalesce(i.next_open, 'infinity'::TIMESTAMPTZ) AS close_at, i.seconds, i.cum_before
 FROM days d
@@ -210,6 +217,31 @@ WITH as_of AS (
 	SELECT sla_clock(a.as_of, c.open_at, c.seconds, c.cum_before) AS clock_as_of
 	FROM data_as_of a
 	ASOF LEFT JOIN sla_calendar c ON a.as_of >= c.open_at                -- the last interval opened by then
+),
+segments AS (
+	SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
+		f.created_week AS start_week,                                 -- the same local week of the same instant
+		t.priority, t.team, t.channel, t.category, t.vip, f.tiers_reached,
+		f.first_change_at AS end_at,
+		CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at,
+		f.resolving_segment_no, f.resolved_at
+	FROM tickets t
+	JOIN facts_tickets f USING (ticket_id)
+	LEFT JOIN facts_early e USING (ticket_id)
+	UNION ALL
+	SELECT ticket_id, segment_no, tier, start_at, start_week, priority, team, channel, category, vip, tiers_reached,
+		end_at, responded_at, resolving_segment_no, resolved_at
+	FROM facts_changes
+	WHERE is_ticket
+),
+points AS (
+	SELECT *,
+		CASE WHEN responded_at < coalesce(end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
+			THEN responded_at END AS response_at,
+		CASE WHEN segment_no = resolving_segment_no THEN resolved_at            -- resolved in it
+			ELSE end_at                                                          -- handed on
+		END AS stop_at                                                          -- NULL: still open
+	FROM segments
 )
 SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
 	s.start_week,                                                           -- local ISO week the segment starts in
@@ -221,16 +253,16 @@ SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
 	a.clock_as_of
 		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS open_seconds,       -- how long an open segment has run
 	s.end_at IS NOT NULL AND s.end_at = s.start_at AS instant                -- handed on the moment it opened
-FROM facts_segments s
+FROM points s
 CROSS JOIN as_of a
 LEFT JOIN sla_lookup c0 ON c0.day = epoch_us(s.start_at) // 86400000000
 	AND s.start_at >= c0.open_at AND s.start_at < c0.close_at
 LEFT JOIN sla_lookup c1 ON c1.day = epoch_us(s.response_at) // 86400000000
 	AND s.response_at >= c1.open_at AND s.response_at < c1.close_at
 LEFT JOIN sla_lookup c2 ON c2.day = epoch_us(s.stop_at) // 86400000000
-	AND s.stop_at >= c2.open_at AND s.stop_at < c2.close_at
-WHERE s.is_ticket;
+	AND s.stop_at >= c2.open_at AND s.stop_at < c2.close_at;
 
 DROP TABLE facts_tickets;
-DROP TABLE facts_segments;
+DROP TABLE facts_early;
+DROP TABLE facts_changes;
 DROP TABLE sla_lookup;
