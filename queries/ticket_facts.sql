@@ -55,28 +55,28 @@ WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line);
 -- scanned by one thread).
 CREATE OR REPLACE TEMP TABLE facts_tickets AS
 WITH ev AS (
+	-- Escalated and de_escalated events are counted from tier_changes, which holds each of them once.
 	SELECT ticket_id,
-		count(*) FILTER (WHERE type IN ('escalated', 'de_escalated', 'reassigned')) AS handoffs,
-		count(*) FILTER (WHERE type = 'escalated') AS escalations,
+		count(*) FILTER (WHERE type = 'reassigned') AS reassigned,
 		count(*) FILTER (WHERE type = 'reopened') AS reopens,
 		max(occurred_at) FILTER (WHERE type = 'resolved') AS last_resolved,
 		max(occurred_at) FILTER (WHERE type = 'reopened') AS last_reopened,
 		count(*) FILTER (WHERE type = 'responded') AS responses,
 		min(occurred_at) FILTER (WHERE type = 'responded') AS first_responded
 	FROM events
-	WHERE type IN ('escalated', 'de_escalated', 'reassigned', 'reopened', 'resolved', 'responded')   -- the ones counted here
+	WHERE type IN ('reassigned', 'reopened', 'resolved', 'responded')   -- the ones counted here
 	GROUP BY ticket_id
 ),
 changes AS (
 	-- The tier changes in seq order: element n is change n (segment n), at its start.
-	SELECT ticket_id, count(*) AS tier_changes,
+	SELECT ticket_id, count(*) AS tier_changes, count(*) FILTER (WHERE type = 'escalated') AS escalations,
 		list_sort(list({'seq': seq, 'at': occurred_at, 'tier': to_tier})) AS changes,
 		bit_or(1 << (to_tier - 1)) AS reached                     -- as tiers_reached, below
 	FROM tier_changes
 	GROUP BY ticket_id
 ),
 resolved AS (
-	SELECT t.ticket_id, t.created_at, t.first_response_at, ev.handoffs, ev.escalations, ev.reopens,
+	SELECT t.ticket_id, t.created_at, t.first_response_at, ev.reassigned, c.escalations, ev.reopens,
 		ev.responses, ev.first_responded, c.tier_changes, c.changes, c.reached,
 		CASE
 			WHEN ev.last_resolved IS NOT NULL                  -- resolved events win over tickets.resolved_at
@@ -98,7 +98,7 @@ paths AS (
 	FROM resolved
 )
 SELECT ticket_id, created_at, resolved_at,
-	coalesce(handoffs, 0)::INTEGER AS handoffs,
+	(coalesce(reassigned, 0) + coalesce(tier_changes, 0))::INTEGER AS handoffs,   -- escalated + de_escalated + reassigned
 	coalesce(escalations, 0) > 0 AS escalated,
 	coalesce(reopens, 0) > 0 AS reopened,
 	coalesce(tier_changes, 0)::INTEGER AS tier_changes,
@@ -164,8 +164,10 @@ LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id 
 LEFT JOIN tickets t ON t.ticket_id = c.ticket_id;
 
 CREATE OR REPLACE TABLE tier_segments AS
-SELECT ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, created_at AS start_at, first_change_at AS end_at
-FROM facts_tickets
+SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
+	c.occurred_at AS end_at                                         -- the first change ends segment 0
+FROM tickets t
+LEFT JOIN tier_changes c ON c.ticket_id = t.ticket_id AND c.seq = 1
 UNION ALL
 SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_changes;
 
