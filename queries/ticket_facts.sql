@@ -71,7 +71,7 @@ changes AS (
 	-- The tier changes in seq order: element n is change n (segment n), at its start.
 	SELECT ticket_id, count(*) AS tier_changes, count(*) FILTER (WHERE type = 'escalated') AS escalations,
 		list_sort(list({'seq': seq, 'at': occurred_at, 'tier': to_tier})) AS changes,
-		bit_or(1 << (to_tier - 1)) AS reached                     -- as tiers_reached, below
+		bit_or(1::SMALLINT << (to_tier - 1)) AS reached           -- as tiers_reached, below (tiers 1..9: 9 bits)
 	FROM tier_changes
 	GROUP BY ticket_id
 ),
@@ -104,7 +104,7 @@ SELECT ticket_id, created_at, resolved_at,
 	coalesce(tier_changes, 0)::INTEGER AS tier_changes,
 	tier_path,
 	-- bit n-1 set: the ticket reached tier n (tier 1 at its start, then each change's to_tier)
-	(coalesce(reached, 0) | (1 << (1::TINYINT - 1)))::SMALLINT AS tiers_reached,
+	(coalesce(reached, 0) | 1)::SMALLINT AS tiers_reached,
 	-- Ping-pong: at least 3 tier changes and a tier visited twice (1->2->1 is a bounce, not ping-pong).
 	CASE WHEN coalesce(tier_changes, 0) >= 3 THEN len(list_distinct(tier_path)) < len(tier_path) ELSE false END AS ping_pong,
 	CASE WHEN k > 0 THEN changes[k].tier WHEN created_at <= resolved_at THEN 1 END::TINYINT AS resolving_tier,   -- NULL while unresolved
