@@ -2,8 +2,9 @@
 -- up to instant t. sla_calendar holds the intervals in which the clock runs (open_at, their
 -- length in seconds, and cum_before: the clock time of all earlier intervals), filled from
 -- handoff.config.json: one endless interval for calendar hours, or one per working day.
--- The row passed in is the last interval that opened at or before t (an ASOF join); a t
--- before the first interval is 0, and inside a gap (night, weekend, holiday) the clock stands.
+-- The row passed in is the last interval that opened at or before t (ticket_facts.sql finds
+-- it by a day-keyed lookup, sla_lookup, or an ASOF join); a t before the first interval is 0,
+-- and inside a gap (night, weekend, holiday) the clock stands.
 CREATE OR REPLACE TEMP MACRO sla_clock(t, open_at, seconds, cum_before) AS
 	CASE
 		WHEN t IS NULL THEN NULL

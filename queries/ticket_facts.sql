@@ -10,64 +10,176 @@
 --   with no resolved events uses tickets.resolved_at unless a later reopened event follows it.
 --   A reopened event must be strictly later than a resolution to undo it.
 -- * resolving tier: the tier of the segment in which the resolution time falls.
--- The ISO week columns are local to HANDOFF_TZ (read from facts_settings, which the caller
--- fills with a bound parameter), and the SLA clocks run on the configured calendar
--- (sla_calendar); a change of either rebuilds the facts.
+-- The ISO week columns are local to HANDOFF_TZ (the bound parameter $tz), and the SLA clocks
+-- run on the configured calendar (sla_calendar); a change of either rebuilds the facts.
+--
+-- How it is built, for speed on millions of events: events are read by one window (the tier
+-- changes) and one GROUP BY (every per-ticket count); each per-ticket fact is computed once,
+-- in the temp table facts_tickets, and each fact of a segment that starts at a tier change
+-- once, in facts_changes. A ticket's tier changes travel as one sorted list (no ordered
+-- aggregate, no window over all segments); a range join finds responses only for segments
+-- that start at a tier change (or at a creation that a response precedes). The SLA clocks
+-- look the calendar up by day (an equi-join) instead of four ASOF joins. A table made in this
+-- transaction is scanned by one thread, so ticket_facts and segment_sla, the widest writes,
+-- read tickets and join the temp tables to it.
+
+-- The local ISO week (its Monday) of instant t in time zone tz: ICU's conversion, except in
+-- UTC, which has no offset and no transitions ever, where the instant's own date is its local
+-- date (DuckDB's ICU calendar is proleptic Gregorian, as DuckDB's own dates are) and a cheap
+-- computation gives the same week.
+CREATE OR REPLACE TEMP MACRO facts_week(t, tz) AS
+	CASE WHEN tz IN ('UTC', 'Etc/UTC') THEN date_trunc('week', make_timestamp(epoch_us(t)))::DATE
+		ELSE date_trunc('week', t AT TIME ZONE tz)::DATE
+	END;
 
 -- Every tier change in order, with the tier it really left (the previous change's to_tier, or
--- tier 1: from_tier as written may disagree, and to_tier wins) and the change after it.
+-- tier 1: from_tier as written may disagree, and to_tier wins) and the change after it. One
+-- window (one sort) numbers the changes and looks at their neighbours.
 CREATE OR REPLACE TABLE tier_changes AS
-WITH c AS (
-	SELECT ticket_id, occurred_at, type, to_tier, kind, trigger,
-		row_number() OVER (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line) AS seq
-	FROM events
-	WHERE type IN ('escalated', 'de_escalated')              -- only these move a ticket between tiers
-)
-SELECT c.ticket_id, c.seq, c.occurred_at, c.type, c.kind, c.trigger,
-	coalesce(lag(c.to_tier) OVER w, 1)::TINYINT AS from_tier,    -- every ticket starts at tier 1
-	c.to_tier,
+SELECT ticket_id,
+	row_number() OVER w AS seq,
+	occurred_at, type, kind, trigger,
+	coalesce(lag(to_tier) OVER w, 1)::TINYINT AS from_tier,      -- every ticket starts at tier 1
+	to_tier,
 	-- Bounced escalation: the next tier change is a de_escalated back to the tier it left.
-	coalesce(c.type = 'escalated' AND lead(c.type) OVER w = 'de_escalated'
-		AND lead(c.to_tier) OVER w = coalesce(lag(c.to_tier) OVER w, 1), false) AS bounced,
-	date_trunc('week', c.occurred_at AT TIME ZONE z.tz)::DATE AS week   -- local ISO week
-FROM c CROSS JOIN facts_settings z
-WINDOW w AS (PARTITION BY c.ticket_id ORDER BY c.seq);
+	coalesce(type = 'escalated' AND lead(type) OVER w = 'de_escalated'
+		AND lead(to_tier) OVER w = coalesce(lag(to_tier) OVER w, 1), false) AS bounced,
+	facts_week(occurred_at, $tz) AS week                          -- local ISO week
+FROM events
+WHERE type IN ('escalated', 'de_escalated')                      -- only these move a ticket between tiers
+WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line);
+
+-- One row per ticket: what ticket_facts and the ticket's segment 0 need beyond the ticket's own
+-- columns (those are read from tickets where they are used, which also keeps the big writes
+-- below fed by a scan of a committed table, in parallel: a table made in this transaction is
+-- scanned by one thread).
+CREATE OR REPLACE TEMP TABLE facts_tickets AS
+WITH ev AS (
+	-- Escalated and de_escalated events are counted from tier_changes, which holds each of them once.
+	SELECT ticket_id,
+		count(*) FILTER (WHERE type = 'reassigned') AS reassigned,
+		count(*) FILTER (WHERE type = 'reopened') AS reopens,
+		max(occurred_at) FILTER (WHERE type = 'resolved') AS last_resolved,
+		max(occurred_at) FILTER (WHERE type = 'reopened') AS last_reopened,
+		count(*) FILTER (WHERE type = 'responded') AS responses,
+		min(occurred_at) FILTER (WHERE type = 'responded') AS first_responded
+	FROM events
+	WHERE type IN ('reassigned', 'reopened', 'resolved', 'responded')   -- the ones counted here
+	GROUP BY ticket_id
+),
+changes AS (
+	-- The tier changes in seq order: element n is change n (segment n), at its start.
+	SELECT ticket_id, count(*) AS tier_changes, count(*) FILTER (WHERE type = 'escalated') AS escalations,
+		list_sort(list({'seq': seq, 'at': occurred_at, 'tier': to_tier})) AS changes,
+		bit_or(1::SMALLINT << (to_tier - 1)) AS reached           -- as tiers_reached, below (tiers 1..9: 9 bits)
+	FROM tier_changes
+	GROUP BY ticket_id
+),
+resolved AS (
+	SELECT t.ticket_id, t.created_at, t.first_response_at, ev.reassigned, c.escalations, ev.reopens,
+		ev.responses, ev.first_responded, c.tier_changes, c.changes, c.reached,
+		CASE
+			WHEN ev.last_resolved IS NOT NULL                  -- resolved events win over tickets.resolved_at
+				THEN CASE WHEN ev.last_reopened > ev.last_resolved THEN NULL ELSE ev.last_resolved END
+			ELSE CASE WHEN ev.last_reopened > t.resolved_at THEN NULL ELSE t.resolved_at END
+		END AS resolved_at
+	FROM tickets t
+	LEFT JOIN ev USING (ticket_id)
+	LEFT JOIN changes c USING (ticket_id)
+),
+paths AS (
+	SELECT *,
+		CASE WHEN changes IS NULL THEN [1::TINYINT]                   -- most tickets never change tier
+			ELSE list_concat([1::TINYINT], list_transform(changes, c -> c.tier)) END AS tier_path,
+		-- The segment the resolution falls in: the last one starting at or before it. Segments
+		-- are half-open [start, end), so a resolution exactly at a tier change belongs to the new
+		-- tier. Changes are in time order, so the ones at or before it are the first k.
+		CASE WHEN changes IS NULL THEN 0 ELSE len(list_filter(changes, c -> c.at <= resolved_at)) END AS k
+	FROM resolved
+)
+SELECT ticket_id, created_at, resolved_at,
+	(coalesce(reassigned, 0) + coalesce(tier_changes, 0))::INTEGER AS handoffs,   -- escalated + de_escalated + reassigned
+	coalesce(escalations, 0) > 0 AS escalated,
+	coalesce(reopens, 0) > 0 AS reopened,
+	coalesce(tier_changes, 0)::INTEGER AS tier_changes,
+	tier_path,
+	-- bit n-1 set: the ticket reached tier n (tier 1 at its start, then each change's to_tier)
+	(coalesce(reached, 0) | 1)::SMALLINT AS tiers_reached,
+	-- Ping-pong: at least 3 tier changes and a tier visited twice (1->2->1 is a bounce, not ping-pong).
+	CASE WHEN coalesce(tier_changes, 0) >= 3 THEN len(list_distinct(tier_path)) < len(tier_path) ELSE false END AS ping_pong,
+	CASE WHEN k > 0 THEN changes[k].tier WHEN created_at <= resolved_at THEN 1 END::TINYINT AS resolving_tier,   -- NULL while unresolved
+	CASE WHEN k > 0 THEN k WHEN created_at <= resolved_at THEN 0 END AS resolving_segment_no,
+	CASE WHEN k > 0 THEN changes[k].at WHEN created_at <= resolved_at THEN created_at END AS resolving_segment_start,
+	(epoch(resolved_at) - epoch(resolving_segment_start)) AS tier_resolution_seconds,   -- what MTTR by tier averages
+	(epoch(resolved_at) - epoch(created_at)) AS resolution_seconds,                    -- end-to-end resolution time
+	facts_week(created_at, $tz) AS created_week,                                       -- local Monday of the ISO week
+	facts_week(resolved_at, $tz) AS resolved_week,
+	-- Segment 0: it ends at the first tier change. Its response (see segment_responses) is the
+	-- first responded event at or after created_at; with no responded events at all,
+	-- tickets.first_response_at stands in. early: a responded event precedes created_at, so the
+	-- first one after it is looked up in facts_early.
+	changes[1].at AS first_change_at,
+	CASE WHEN coalesce(responses, 0) = 0 THEN
+			CASE WHEN first_response_at >= created_at THEN first_response_at END
+		WHEN first_responded >= created_at THEN first_responded
+	END AS first_responded,
+	coalesce(first_responded < created_at, false) AS early
+FROM paths;
+
+CREATE OR REPLACE TEMP TABLE facts_early AS
+SELECT f.ticket_id, min(r.occurred_at) AS responded_at
+FROM facts_tickets f
+JOIN events r ON r.ticket_id = f.ticket_id AND r.occurred_at >= f.created_at
+WHERE f.early AND r.type = 'responded'
+GROUP BY f.ticket_id;
+
+CREATE OR REPLACE TABLE ticket_facts AS
+SELECT t.ticket_id, t.created_at, f.resolved_at, t.first_response_at,
+	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
+	f.handoffs, f.escalated, f.reopened, f.tier_changes, f.tier_path, f.tiers_reached, f.ping_pong,
+	f.resolving_tier, f.resolving_segment_no, f.resolving_segment_start,
+	f.tier_resolution_seconds, f.resolution_seconds, f.created_week, f.resolved_week
+FROM tickets t
+JOIN facts_tickets f USING (ticket_id);
+
+-- One row per tier change: its segment (segment n for change n), with what the segment tables
+-- need (is_ticket: the ticket is in tickets; events of a ticket that is not still have segments,
+-- as they always had). A segment's response is the first responded event at or after its start.
+CREATE OR REPLACE TEMP TABLE facts_changes AS
+WITH change_responses AS (
+	SELECT c.ticket_id, c.seq, min(r.occurred_at) AS responded_at
+	FROM tier_changes c
+	JOIN events r ON r.ticket_id = c.ticket_id AND r.type = 'responded' AND r.occurred_at >= c.occurred_at
+	GROUP BY ALL
+)
+SELECT c.ticket_id, c.seq AS segment_no, c.to_tier AS tier, c.occurred_at AS start_at,
+	n.occurred_at AS end_at,                                        -- the next change ends it; NULL: still open
+	r.responded_at, c.week AS start_week,
+	f.ticket_id IS NOT NULL AS is_ticket, f.resolving_segment_no, f.resolved_at, f.tiers_reached,
+	t.priority, t.team, t.channel, t.category, t.vip
+FROM tier_changes c
+LEFT JOIN tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1
+LEFT JOIN change_responses r ON r.ticket_id = c.ticket_id AND r.seq = c.seq
+LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id
+LEFT JOIN tickets t ON t.ticket_id = c.ticket_id;
 
 CREATE OR REPLACE TABLE tier_segments AS
-WITH starts AS (
-	SELECT ticket_id, created_at AS start_at, 1 AS tier, 0 AS seq FROM tickets
-	UNION ALL
-	SELECT ticket_id, occurred_at, to_tier, seq FROM tier_changes
-)
-SELECT ticket_id, seq AS segment_no, tier::TINYINT AS tier, start_at,
-	lead(start_at) OVER (PARTITION BY ticket_id ORDER BY seq) AS end_at   -- NULL: the segment is still open
-FROM starts;
+SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
+	c.occurred_at AS end_at                                         -- the first change ends segment 0
+FROM tickets t
+LEFT JOIN tier_changes c ON c.ticket_id = t.ticket_id AND c.seq = 1
+UNION ALL
+SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_changes;
 
 -- For SLA response: the first `responded` event at or after each segment's start. For the
 -- first segment of a ticket with no responded events at all, tickets.first_response_at
 -- stands in. Whether it falls inside the segment is the SLA query's business.
 CREATE OR REPLACE TABLE segment_responses AS
-WITH responses AS (
-	SELECT ticket_id, occurred_at FROM events WHERE type = 'responded'
-),
-first_after_start AS (
-	SELECT s.ticket_id, s.segment_no, min(r.occurred_at) AS responded_at
-	FROM tier_segments s
-	JOIN responses r ON r.ticket_id = s.ticket_id AND r.occurred_at >= s.start_at   -- at or after the segment start
-	GROUP BY ALL
-),
-stand_in AS (
-	SELECT t.ticket_id, t.first_response_at
-	FROM tickets t ANTI JOIN responses r USING (ticket_id)                           -- no responded events at all
-	WHERE t.first_response_at IS NOT NULL
-)
-SELECT s.ticket_id, s.segment_no,
-	coalesce(a.responded_at,
-		CASE WHEN s.segment_no = 0 AND i.first_response_at >= s.start_at THEN i.first_response_at END  -- first segment only
-	) AS responded_at
-FROM tier_segments s
-LEFT JOIN first_after_start a USING (ticket_id, segment_no)
-LEFT JOIN stand_in i USING (ticket_id);
+SELECT f.ticket_id, 0::BIGINT AS segment_no, CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at
+FROM facts_tickets f
+LEFT JOIN facts_early e USING (ticket_id)
+UNION ALL
+SELECT ticket_id, segment_no, responded_at FROM facts_changes;
 
 -- The data's as-of time: the latest timestamp anywhere in it (the export's snapshot). Open
 -- SLA clocks are judged against it, which keeps results reproducible.
@@ -77,63 +189,25 @@ SELECT greatest(
 	(SELECT max(occurred_at) FROM events)
 ) AS as_of;
 
-CREATE OR REPLACE TABLE ticket_facts AS
-WITH ev AS (
-	SELECT ticket_id,
-		count(*) FILTER (WHERE type IN ('escalated', 'de_escalated', 'reassigned')) AS handoffs,
-		count(*) FILTER (WHERE type = 'escalated') AS escalations,
-		count(*) FILTER (WHERE type IN ('escalated', 'de_escalated')) AS tier_changes,
-		count(*) FILTER (WHERE type = 'reopened') AS reopens,
-		max(occurred_at) FILTER (WHERE type = 'resolved') AS last_resolved,
-		max(occurred_at) FILTER (WHERE type = 'reopened') AS last_reopened
-	FROM events
-	GROUP BY ticket_id
+-- The SLA calendar keyed by UTC day (epoch_us // 86400000000): for each day an instant to
+-- clock may fall on (a segment's start, end, response or resolution), the intervals whose
+-- reach [open_at, close_at) meets it (close_at: the next interval's opening). The one that
+-- holds an instant is the last interval opened at or before it, as an ASOF join would find,
+-- found by an equi-join on the day instead.
+CREATE OR REPLACE TEMP TABLE sla_lookup AS
+WITH intervals AS (
+	SELECT open_at, seconds, cum_before, lead(open_at) OVER (ORDER BY open_at) AS next_open
+	FROM sla_calendar
 ),
-resolved AS (
-	SELECT t.ticket_id,
-		CASE
-			WHEN ev.last_resolved IS NOT NULL                  -- resolved events win over tickets.resolved_at
-				THEN CASE WHEN ev.last_reopened > ev.last_resolved THEN NULL ELSE ev.last_resolved END
-			ELSE CASE WHEN ev.last_reopened > t.resolved_at THEN NULL ELSE t.resolved_at END
-		END AS resolved_at
-	FROM tickets t LEFT JOIN ev USING (ticket_id)
-),
-paths AS (
-	SELECT ticket_id, list(tier ORDER BY segment_no) AS tier_path,
-		bit_or(1::SMALLINT << (tier - 1)) AS tiers_reached        -- bit n-1 set: the ticket reached tier n (tiers 1-9)
-	FROM tier_segments GROUP BY ticket_id
+days AS (
+	SELECT DISTINCT epoch_us(unnest([created_at, first_change_at, resolved_at, first_responded])) // 86400000000 AS day FROM facts_tickets
+	UNION SELECT epoch_us(responded_at) // 86400000000 FROM facts_early
+	UNION SELECT DISTINCT epoch_us(unnest([start_at, end_at, responded_at, resolved_at])) // 86400000000 FROM facts_changes
 )
-SELECT t.ticket_id, t.created_at, r.resolved_at, t.first_response_at,
-	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
-	coalesce(ev.handoffs, 0)::INTEGER AS handoffs,
-	coalesce(ev.escalations, 0) > 0 AS escalated,
-	coalesce(ev.reopens, 0) > 0 AS reopened,
-	coalesce(ev.tier_changes, 0)::INTEGER AS tier_changes,
-	p.tier_path,
-	p.tiers_reached,
-	-- Ping-pong: at least 3 tier changes and a tier visited twice (1->2->1 is a bounce, not ping-pong).
-	coalesce(ev.tier_changes, 0) >= 3 AND len(list_distinct(p.tier_path)) < len(p.tier_path) AS ping_pong,
-	s.tier AS resolving_tier,                                  -- NULL while unresolved
-	s.segment_no AS resolving_segment_no,
-	s.start_at AS resolving_segment_start,
-	(epoch(r.resolved_at) - epoch(s.start_at)) AS tier_resolution_seconds,   -- what MTTR by tier averages
-	(epoch(r.resolved_at) - epoch(t.created_at)) AS resolution_seconds,       -- end-to-end resolution time
-	date_trunc('week', t.created_at AT TIME ZONE z.tz)::DATE AS created_week,   -- local Monday of the ISO week
-	date_trunc('week', r.resolved_at AT TIME ZONE z.tz)::DATE AS resolved_week
-FROM tickets t
-CROSS JOIN facts_settings z
-JOIN resolved r USING (ticket_id)
-LEFT JOIN ev USING (ticket_id)
-LEFT JOIN paths p USING (ticket_id)
-LEFT JOIN (
-	-- The segment the resolution falls in: the last one starting at or before it. Segments are
-	-- half-open [start, end), so a resolution exactly at a tier change belongs to the new tier.
-	SELECT s.ticket_id, max(s.segment_no) AS segment_no, arg_max(s.tier, s.segment_no) AS tier,
-		arg_max(s.start_at, s.segment_no) AS start_at
-	FROM tier_segments s JOIN resolved r USING (ticket_id)
-	WHERE s.start_at <= r.resolved_at
-	GROUP BY s.ticket_id
-) s USING (ticket_id);
+SELECT d.day, i.open_at, coalesce(i.next_open, 'infinity'::TIMESTAMPTZ) AS close_at, i.seconds, i.cum_before
+FROM days d
+JOIN intervals i ON epoch_us(i.open_at) // 86400000000 <= d.day
+	AND (i.next_open IS NULL OR epoch_us(i.next_open) // 86400000000 >= d.day);
 
 -- SLA clocks per tier segment, measured once here on the configured calendar (sla_calendar,
 -- see sla_calendar.sql: calendar hours, or business hours); queries/sla_by_tier.sql judges
@@ -141,39 +215,56 @@ LEFT JOIN (
 -- ticket's resolution in the segment, or when the segment hands the ticket on. An elapsed
 -- time is clock(end) - clock(start); the as-of time judges segments still open.
 CREATE OR REPLACE TABLE segment_sla AS
-WITH points AS (                                                    -- narrow, so the ASOF joins move little
-	SELECT s.ticket_id, s.segment_no, s.start_at,
-		CASE WHEN r.responded_at < coalesce(s.end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
-			THEN r.responded_at END AS response_at,
-		CASE WHEN s.segment_no = f.resolving_segment_no THEN f.resolved_at          -- resolved in it
-			ELSE s.end_at                                                            -- handed on
-		END AS stop_at,                                                             -- NULL: still open
-		a.as_of
-	FROM tier_segments s
-	JOIN segment_responses r USING (ticket_id, segment_no)
-	JOIN ticket_facts f USING (ticket_id)
-	CROSS JOIN data_as_of a
+WITH as_of AS (
+	SELECT sla_clock(a.as_of, c.open_at, c.seconds, c.cum_before) AS clock_as_of
+	FROM data_as_of a
+	ASOF LEFT JOIN sla_calendar c ON a.as_of >= c.open_at                -- the last interval opened by then
 ),
-clocked AS (
-	SELECT p.ticket_id, p.segment_no,
-		sla_clock(p.start_at, c0.open_at, c0.seconds, c0.cum_before) AS clock_start,
-		sla_clock(p.response_at, c1.open_at, c1.seconds, c1.cum_before) AS clock_response,
-		sla_clock(p.stop_at, c2.open_at, c2.seconds, c2.cum_before) AS clock_stop,
-		sla_clock(p.as_of, c3.open_at, c3.seconds, c3.cum_before) AS clock_as_of
-	FROM points p
-	ASOF LEFT JOIN sla_calendar c0 ON p.start_at >= c0.open_at              -- the last interval opened by then
-	ASOF LEFT JOIN sla_calendar c1 ON p.response_at >= c1.open_at
-	ASOF LEFT JOIN sla_calendar c2 ON p.stop_at >= c2.open_at
-	ASOF LEFT JOIN sla_calendar c3 ON p.as_of >= c3.open_at
+segments AS (
+	SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
+		f.created_week AS start_week,                                 -- the same local week of the same instant
+		t.priority, t.team, t.channel, t.category, t.vip, f.tiers_reached,
+		f.first_change_at AS end_at,
+		CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at,
+		f.resolving_segment_no, f.resolved_at
+	FROM tickets t
+	JOIN facts_tickets f USING (ticket_id)
+	LEFT JOIN facts_early e USING (ticket_id)
+	UNION ALL
+	SELECT ticket_id, segment_no, tier, start_at, start_week, priority, team, channel, category, vip, tiers_reached,
+		end_at, responded_at, resolving_segment_no, resolved_at
+	FROM facts_changes
+	WHERE is_ticket
+),
+points AS (
+	SELECT *,
+		CASE WHEN responded_at < coalesce(end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
+			THEN responded_at END AS response_at,
+		CASE WHEN segment_no = resolving_segment_no THEN resolved_at            -- resolved in it
+			ELSE end_at                                                          -- handed on
+		END AS stop_at                                                          -- NULL: still open
+	FROM segments
 )
 SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
-	date_trunc('week', s.start_at AT TIME ZONE z.tz)::DATE AS start_week,   -- local ISO week the segment starts in
-	f.priority, f.team, f.channel, f.category, f.vip, f.tiers_reached,      -- the ticket's filter columns
-	c.clock_response - c.clock_start AS response_seconds,                   -- NULL: no response inside
-	c.clock_stop - c.clock_start AS stop_seconds,                           -- NULL: still open
-	c.clock_as_of - c.clock_start AS open_seconds,                          -- how long an open segment has run
+	s.start_week,                                                           -- local ISO week the segment starts in
+	s.priority, s.team, s.channel, s.category, s.vip, s.tiers_reached,      -- the ticket's filter columns
+	sla_clock(s.response_at, c1.open_at, c1.seconds, c1.cum_before)
+		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS response_seconds,   -- NULL: no response inside
+	sla_clock(s.stop_at, c2.open_at, c2.seconds, c2.cum_before)
+		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS stop_seconds,       -- NULL: still open
+	a.clock_as_of
+		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS open_seconds,       -- how long an open segment has run
 	s.end_at IS NOT NULL AND s.end_at = s.start_at AS instant                -- handed on the moment it opened
-FROM tier_segments s
-JOIN clocked c USING (ticket_id, segment_no)
-JOIN ticket_facts f USING (ticket_id)
-CROSS JOIN facts_settings z;
+FROM points s
+CROSS JOIN as_of a
+LEFT JOIN sla_lookup c0 ON c0.day = epoch_us(s.start_at) // 86400000000
+	AND s.start_at >= c0.open_at AND s.start_at < c0.close_at
+LEFT JOIN sla_lookup c1 ON c1.day = epoch_us(s.response_at) // 86400000000
+	AND s.response_at >= c1.open_at AND s.response_at < c1.close_at
+LEFT JOIN sla_lookup c2 ON c2.day = epoch_us(s.stop_at) // 86400000000
+	AND s.stop_at >= c2.open_at AND s.stop_at < c2.close_at;
+
+DROP TABLE facts_tickets;
+DROP TABLE facts_early;
+DROP TABLE facts_changes;
+DROP TABLE sla_lookup;

@@ -1,0 +1,84 @@
+// The materialized facts (queries/ticket_facts.sql) on hand-made edge cases: a responded event
+// before the ticket's creation, a resolution at the instant of a tier change, a tier change
+// before creation, week boundaries and far dates (UTC weeks are computed without ICU and must
+// equal ICU's), and the highest tiers (1..9 are valid).
+import { describe, expect, it } from 'vitest';
+import { query, withConnection } from '../src/lib/server/db.ts';
+import { importCsv, withDb } from './helpers.ts';
+
+const TICKETS = `ticket_id,created_at,first_response_at,resolved_at
+E,2026-03-02T10:00:00Z,2026-03-02T09:00:00Z,
+X,2026-03-02T10:00:00Z,,
+B,2026-03-02T10:00:00Z,,
+S,2026-03-08T23:59:59.999999Z,2026-03-09T00:00:00Z,2026-03-09T00:00:00Z
+O,1583-01-02T12:00:00Z,,
+F,2999-12-30T00:00:00Z,,
+N,2026-03-04T10:00:00Z,,
+`;
+const EVENTS = `ticket_id,occurred_at,type,from_tier,to_tier
+E,2026-03-02T09:00:00Z,responded,,
+E,2026-03-02T11:00:00Z,responded,,
+E,2026-03-02T12:00:00Z,responded,,
+X,2026-03-02T12:00:00Z,escalated,1,2
+X,2026-03-02T12:00:00Z,resolved,,
+B,2026-03-02T08:00:00Z,escalated,1,2
+B,2026-03-02T09:00:00Z,responded,,
+N,2026-03-04T11:00:00Z,escalated,1,8
+N,2026-03-04T12:00:00Z,escalated,8,9
+N,2026-03-04T13:00:00Z,de_escalated,9,8
+N,2026-03-04T14:00:00Z,resolved,,
+`;
+
+describe('ticket facts', () => {
+	it('handles early responses, resolutions at a tier change, changes before creation and tiers 8 and 9', () =>
+		withDb(async (db, dir) => {
+			await importCsv(db, dir, TICKETS, EVENTS);
+			await withConnection(async (conn) => {
+				const responses = await query<{ ticket_id: string; segment_no: number; responded_at: Date | null }>(
+					conn,
+					`SELECT ticket_id, segment_no::INTEGER AS segment_no, responded_at FROM segment_responses
+					WHERE ticket_id IN ('E', 'B', 'S') ORDER BY ticket_id, segment_no`
+				);
+				expect(responses.map((r) => [r.ticket_id, r.segment_no, r.responded_at?.toISOString() ?? null])).toEqual([
+					['B', 0, null], // its only response precedes created_at; tickets.first_response_at stands in only without responses
+					['B', 1, '2026-03-02T09:00:00.000Z'],
+					['E', 0, '2026-03-02T11:00:00.000Z'], // the first response at or after created_at, not the earlier one
+					['S', 0, '2026-03-09T00:00:00.000Z'] // no responded events: first_response_at stands in
+				]);
+				const facts = await query<{ ticket_id: string; tier_path: number[]; tiers_reached: number; resolving_tier: number | null; resolving_segment_no: number | null; tier_changes: number; handoffs: number; ping_pong: boolean }>(
+					conn,
+					`SELECT ticket_id, tier_path, tiers_reached, resolving_tier, resolving_segment_no::INTEGER AS resolving_segment_no,
+						tier_changes, handoffs, ping_pong
+					FROM ticket_facts WHERE ticket_id IN ('X', 'N', 'B') ORDER BY ticket_id`
+				);
+				expect(facts).toEqual([
+					{ ticket_id: 'B', tier_path: [1, 2], tiers_reached: 3, resolving_tier: null, resolving_segment_no: null, tier_changes: 1, handoffs: 1, ping_pong: false },
+					{ ticket_id: 'N', tier_path: [1, 8, 9, 8], tiers_reached: 1 + 128 + 256, resolving_tier: 8, resolving_segment_no: 3, tier_changes: 3, handoffs: 3, ping_pong: true },
+					// resolved at the instant it moved to tier 2: segments are half-open, so tier 2 resolved it
+					{ ticket_id: 'X', tier_path: [1, 2], tiers_reached: 3, resolving_tier: 2, resolving_segment_no: 1, tier_changes: 1, handoffs: 1, ping_pong: false }
+				]);
+				const segments = await query<{ segment_no: number; start_at: Date; end_at: Date | null }>(
+					conn,
+					`SELECT segment_no::INTEGER AS segment_no, start_at, end_at FROM tier_segments WHERE ticket_id = 'B' ORDER BY segment_no`
+				);
+				// The change came before creation: segment 0 ends before it starts, segment 1 is open.
+				expect(segments.map((s) => [s.segment_no, s.start_at.toISOString(), s.end_at?.toISOString() ?? null])).toEqual([
+					[0, '2026-03-02T10:00:00.000Z', '2026-03-02T08:00:00.000Z'],
+					[1, '2026-03-02T08:00:00.000Z', null]
+				]);
+				// Weeks in UTC (here HANDOFF_TZ is unset): exactly ICU's local Monday, at the boundary
+				// between two weeks and in far years too.
+				const [weeks] = await query<{ bad: number; s_created: string; s_resolved: string }>(
+					conn,
+					`SELECT
+						(SELECT count(*) FROM ticket_facts WHERE created_week IS DISTINCT FROM date_trunc('week', created_at AT TIME ZONE 'UTC')::DATE
+							OR resolved_week IS DISTINCT FROM date_trunc('week', resolved_at AT TIME ZONE 'UTC')::DATE)
+						+ (SELECT count(*) FROM tier_changes WHERE week IS DISTINCT FROM date_trunc('week', occurred_at AT TIME ZONE 'UTC')::DATE)
+						+ (SELECT count(*) FROM segment_sla WHERE start_week IS DISTINCT FROM date_trunc('week', start_at AT TIME ZONE 'UTC')::DATE) AS bad,
+						(SELECT created_week::VARCHAR FROM ticket_facts WHERE ticket_id = 'S') AS s_created,
+						(SELECT resolved_week::VARCHAR FROM ticket_facts WHERE ticket_id = 'S') AS s_resolved`
+				);
+				expect(weeks).toEqual({ bad: 0n, s_created: '2026-03-02', s_resolved: '2026-03-09' });
+			}, db);
+		}));
+});
