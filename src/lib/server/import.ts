@@ -425,10 +425,14 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 		const readDone = performance.now();
 		// The transaction rebuilds the facts: it takes its turn with every other rebuild (facts.ts).
 		return serializeFactsWrite(async () => {
-			await conn.run('BEGIN TRANSACTION');
+			let open = false;
 			try {
 				const summary = await merge(conn, {
 					req,
+					begin: async () => {
+						await conn.run('BEGIN TRANSACTION');
+						open = true;
+					},
 					tickets,
 					events,
 					ticketsLabel,
@@ -443,7 +447,7 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 				summary.phaseSeconds = { read: (readDone - t0) / 1000, save: (now - readDone) / 1000, facts: summary.phaseSeconds.facts };
 				return summary;
 			} catch (err) {
-				await conn.run('ROLLBACK');
+				if (open) await conn.run('ROLLBACK');
 				throw err;
 			} finally {
 				await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
@@ -457,6 +461,8 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 
 interface MergeInput {
 	req: ImportRequest;
+	/** Starts the import's transaction: merge() calls it before its first write to a table that persists. */
+	begin: () => Promise<void>;
 	tickets: StageResult;
 	events: StageResult | null;
 	ticketsLabel: string;
@@ -525,16 +531,6 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 					o.customer_id, o.vip, o.team, o.assignee, o.csat_score, o.subject, o.description, o.extra)
 				THEN 'unchanged' ELSE 'updated' END AS change
 		FROM new_tickets n JOIN tickets o USING (ticket_id)`);
-	// Only tickets that already exist are compared; the rest are new. Inserting straight from
-	// new_tickets, minus the unchanged ones, avoids joining a million rows a second time.
-	await conn.run(`DELETE FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM ticket_changes WHERE change = 'updated')`);
-	await conn.run(
-		`INSERT INTO tickets
-		SELECT ticket_id, created_at, first_response_at, resolved_at, status, priority, channel, category, customer_id,
-			vip, team, assignee, csat_score, subject, description, extra, $id, line
-		FROM new_tickets WHERE ticket_id NOT IN (SELECT ticket_id FROM ticket_changes WHERE change = 'unchanged')`,
-		{ id }
-	);
 	await conn.run(
 		`INSERT INTO stage_issues
 		SELECT 'tickets', 'warning', $file, line, 'resolved_at', 'resolved_at is before created_at', ticket_id
@@ -564,7 +560,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				coalesce(e.event_id, e.ticket_id)
 			FROM (${stagedEvents}) e
 			LEFT JOIN rejected_ids r USING (ticket_id)
-			WHERE r.ticket_id IS NOT NULL OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets)`,
+			WHERE r.ticket_id IS NOT NULL OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets UNION ALL SELECT ticket_id FROM new_tickets)`,
 			{ file: ef, tfile: tf }
 		);
 		unknownTicketEvents = Number(unknownTicket.rowsChanged);
@@ -577,7 +573,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 					actor, team, note, extra
 				FROM (${stagedEvents}) e
 				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
-					AND e.ticket_id IN (SELECT ticket_id FROM tickets)
+					AND e.ticket_id IN (SELECT ticket_id FROM tickets UNION ALL SELECT ticket_id FROM new_tickets)
 			)`);
 		await conn.run('DROP TABLE IF EXISTS fast_typed_events; DROP TABLE stage_events');
 		// Duplicate events (same key): the later row replaces the earlier, which gets a warning.
@@ -605,6 +601,34 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 						(o.event_id, o.ticket_id, o.occurred_at, o.type, o.from_tier, o.to_tier, o.kind, o.trigger, o.actor, o.team, o.note, o.extra)
 					THEN 'unchanged' ELSE 'updated' END AS change
 			FROM new_events n JOIN events o USING (event_key)`);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, line, 'to_tier',
+				CASE WHEN type = 'escalated' THEN 'escalated to tier ' || to_tier || ', which is not above tier ' || from_tier
+					ELSE 'de_escalated to tier ' || to_tier || ', which is not below tier ' || from_tier END,
+				coalesce(event_id, ticket_id)
+			FROM new_events
+			WHERE (type = 'escalated' AND to_tier <= from_tier) OR (type = 'de_escalated' AND to_tier >= from_tier)`,
+			{ file: ef }
+		);
+		Object.assign(eventCounts, await changeCounts(conn, 'new_events', 'event_changes'));
+	}
+
+	// Everything above read and wrote temporary tables only. The writes start here, in one
+	// transaction: DuckDB scans what a transaction wrote itself on one thread, so the staged
+	// rows were made into tables before it (committed, they are read on every thread).
+	await m.begin();
+	// Only tickets that already exist are compared; the rest are new. Inserting straight from
+	// new_tickets, minus the unchanged ones, avoids joining a million rows a second time.
+	await conn.run(`DELETE FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM ticket_changes WHERE change = 'updated')`);
+	await conn.run(
+		`INSERT INTO tickets
+		SELECT ticket_id, created_at, first_response_at, resolved_at, status, priority, channel, category, customer_id,
+			vip, team, assignee, csat_score, subject, description, extra, $id, line
+		FROM new_tickets WHERE ticket_id NOT IN (SELECT ticket_id FROM ticket_changes WHERE change = 'unchanged')`,
+		{ id }
+	);
+	if (m.events) {
 		await conn.run(`DELETE FROM events WHERE event_key IN (SELECT event_key FROM event_changes WHERE change = 'updated')`);
 		await conn.run(
 			`INSERT INTO events
@@ -629,23 +653,12 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		);
 		await conn.run(
 			`INSERT INTO stage_issues
-			SELECT 'events', 'warning', $file, line, 'to_tier',
-				CASE WHEN type = 'escalated' THEN 'escalated to tier ' || to_tier || ', which is not above tier ' || from_tier
-					ELSE 'de_escalated to tier ' || to_tier || ', which is not below tier ' || from_tier END,
-				coalesce(event_id, ticket_id)
-			FROM new_events
-			WHERE (type = 'escalated' AND to_tier <= from_tier) OR (type = 'de_escalated' AND to_tier >= from_tier)`,
-			{ file: ef }
-		);
-		await conn.run(
-			`INSERT INTO stage_issues
 			SELECT 'events', 'warning', $file, e.line, 'occurred_at', 'the event is before the ticket was created (' || strftime(t.created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') || ')',
 				coalesce(e.event_id, e.ticket_id)
 			FROM new_events e JOIN tickets t USING (ticket_id)
 			WHERE e.occurred_at < t.created_at`,
 			{ file: ef }
 		);
-		Object.assign(eventCounts, await changeCounts(conn, 'new_events', 'event_changes'));
 	}
 
 	// Staged lines are the canonical files' (they order ties); reports name the export's.
