@@ -28,18 +28,55 @@ export interface FastStage {
 	sha256: string;
 	totalBytes: number;
 	/**
-	 * The rows SQL was sure of stay in this table (columns line, seq, v0, v1, ... in staging
-	 * order, and `sure`) rather than being copied: the merge reads them beside the staging table.
+	 * The typed rows, in the columns of the merge's new_tickets or new_events plus `sure`: the
+	 * merge renames the table (makeNewRows) rather than copying it.
 	 */
 	table: string;
-	width: number;
+	/** Rows SQL was not sure of (read by zod into the staging table instead). */
+	unsure: number;
 }
 
-/** The staged rows of a file: the staging table, plus the rows the fast path kept in its own. */
-export function stagedRowsSql(stage: 'stage_tickets' | 'stage_events', fast: Pick<FastStage, 'table' | 'width'> | null): string {
-	if (!fast) return `SELECT * FROM ${stage}`;
-	const values = Array.from({ length: fast.width }, (_, i) => `v${i}`).join(', ');
-	return `SELECT * FROM ${stage} UNION ALL SELECT line, seq, ${values} FROM ${fast.table} WHERE sure`;
+// The merge's new_tickets and new_events columns, from the staging columns in their order (the
+// staging tables' names, or the fast path's v0, v1, ...): one definition for both readers.
+const TICKET_STAGE = ['ticket_id', 'created_us', 'first_response_us', 'resolved_us', 'status', 'priority', 'channel', 'category',
+	'customer_id', 'vip', 'team', 'assignee', 'csat_score', 'subject', 'description', 'extra'];
+const EVENT_STAGE = ['event_id', 'ticket_id', 'occurred_us', 'type', 'from_tier', 'to_tier', 'kind', 'trigger', 'actor', 'team', 'note', 'extra'];
+
+/** An event's key: its event_id, or the identifying tuple (the instant compared as an instant). */
+const EVENT_KEY = `coalesce('id:' || event_id, concat_ws(chr(31), 'k', ticket_id, epoch_us(occurred_at)::VARCHAR, type,
+	coalesce(from_tier::VARCHAR, ''), coalesce(to_tier::VARCHAR, ''), coalesce(actor, '')))`;
+
+function newRowsSelect(kind: FileKind, cols: string[], extra: string): string {
+	const c = (name: string) => cols[(kind === 'tickets' ? TICKET_STAGE : EVENT_STAGE).indexOf(name)];
+	if (kind === 'tickets') {
+		return `SELECT ${c('ticket_id')} AS ticket_id, utc_from_us(${c('created_us')}) AS created_at,
+			utc_from_us(${c('first_response_us')}) AS first_response_at, utc_from_us(${c('resolved_us')}) AS resolved_at,
+			${['status', 'priority', 'channel', 'category', 'customer_id', 'vip', 'team', 'assignee', 'csat_score', 'subject', 'description', 'extra']
+				.map((n) => `${c(n)} AS ${n}`)
+				.join(', ')},
+			line, seq${extra}`;
+	}
+	return `SELECT ${EVENT_KEY} AS event_key, * FROM (
+		SELECT line, seq, ${c('event_id')} AS event_id, ${c('ticket_id')} AS ticket_id, utc_from_us(${c('occurred_us')}) AS occurred_at,
+			${['type', 'from_tier', 'to_tier', 'kind', 'trigger', 'actor', 'team', 'note', 'extra'].map((n) => `${c(n)} AS ${n}`).join(', ')}${extra}`;
+}
+
+/**
+ * Makes the merge's new_tickets or new_events: from the staging table alone, or, after the fast
+ * path, by renaming its table of typed rows (no copy) and adding the rows zod read.
+ */
+export async function makeNewRows(conn: DuckDBConnection, kind: FileKind, fast: Pick<FastStage, 'table' | 'unsure'> | null): Promise<void> {
+	const stage = kind === 'tickets' ? 'stage_tickets' : 'stage_events';
+	const target = kind === 'tickets' ? 'new_tickets' : 'new_events';
+	const cols = kind === 'tickets' ? TICKET_STAGE : EVENT_STAGE;
+	const close = kind === 'tickets' ? '' : ')';
+	if (!fast) {
+		await conn.run(`CREATE OR REPLACE TEMP TABLE ${target} AS ${newRowsSelect(kind, cols, '')} FROM ${stage}${close}`);
+		return;
+	}
+	await conn.run(`DROP TABLE IF EXISTS ${target}; ALTER TABLE ${fast.table} RENAME TO ${target}`);
+	if (fast.unsure > 0) await conn.run(`DELETE FROM ${target} WHERE NOT sure`);
+	await conn.run(`INSERT INTO ${target} ${newRowsSelect(kind, cols, ', true AS sure')} FROM ${stage}${close}`);
 }
 
 export interface FastProgress {
@@ -290,7 +327,7 @@ function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string,
 		sure.push(`(NOT ${isIn('"w_type"', ['escalated', 'de_escalated'])} OR ("from_tier" <> '' AND "to_tier" <> ''))`);
 	}
 	const extraCols = p.extras.map((k) => col(p.columns.indexOf(k)));
-	return `WITH a AS (
+	return `${newRowsSelect(kind, values.map((_, i) => `v${i}`), ', sure')} FROM (WITH a AS (
 			SELECT ${rawTable}.rowid AS rid, ${lineSql} AS line, ${[...texts, ...extraCols].join(', ')} FROM ${from}
 		), b AS (
 			SELECT *, ${derived.join(',\n\t\t\t\t')} FROM a
@@ -298,7 +335,7 @@ function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string,
 		SELECT line::INTEGER AS line, (rid + 1)::INTEGER AS seq,
 			${values.map((v, i) => `${v} AS v${i}`).join(',\n\t\t\t')},
 			coalesce(${sure.map((s) => `(${s})`).join('\n\t\t\t\tAND ')}, false) AS sure
-		FROM b`;
+		FROM b)${kind === 'tickets' ? '' : ')'}`;
 }
 
 const BATCH = 20_000;
@@ -412,7 +449,7 @@ export async function stageCsvFast(
 		}
 		await conn.run(`DROP TABLE ${rawTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
 		onProgress({ rows, bytesRead: total, totalBytes: total });
-		return { rows, rejected, extras: p.extras, sha256: scan.sha256, totalBytes: total, table: typedTable, width: kind === 'tickets' ? 16 : 12 };
+		return { rows, rejected, extras: p.extras, sha256: scan.sha256, totalBytes: total, table: typedTable, unsure: Number(dirty) };
 	} finally {
 		clearInterval(timer);
 	}

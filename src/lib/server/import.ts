@@ -21,7 +21,7 @@ import { rebuildFacts, serializeFactsWrite } from './facts.ts';
 import { currentActor } from './actor.ts';
 import { audit } from './audit.ts';
 import { sniffFile, type Sniff } from './sniff.ts';
-import { stageCsvFast, stagedRowsSql, type RecordSink } from './import-fast.ts';
+import { makeNewRows, stageCsvFast, type RecordSink } from './import-fast.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 
@@ -190,7 +190,7 @@ interface StageResult {
 	extras: string[];
 	sha256: string;
 	/** Rows the CSV fast path kept in its own table (see import-fast.ts), or null. */
-	fast: { table: string; width: number } | null;
+	fast: { table: string; unsure: number } | null;
 }
 
 /**
@@ -318,7 +318,7 @@ async function stageFile(
 		);
 		if (fast) {
 			report(fast.rows, fast.totalBytes, fast.totalBytes, true);
-			return { rows: fast.rows, rejected: fast.rejected, extras: fast.extras, sha256: fast.sha256, fast: { table: fast.table, width: fast.width } };
+			return { rows: fast.rows, rejected: fast.rejected, extras: fast.extras, sha256: fast.sha256, fast: { table: fast.table, unsure: fast.unsure } };
 		}
 	}
 
@@ -496,14 +496,9 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const tf = m.ticketsLabel;
 	const ef = m.eventsLabel ?? '';
 
-	await conn.run(`
-		CREATE OR REPLACE TEMP TABLE new_tickets AS
-		SELECT ticket_id, utc_from_us(created_us) AS created_at, utc_from_us(first_response_us) AS first_response_at,
-			utc_from_us(resolved_us) AS resolved_at, status, priority, channel, category, customer_id, vip, team,
-			assignee, csat_score, subject, description, extra, line, seq
-		FROM (${stagedRowsSql('stage_tickets', m.tickets.fast)})`);
+	await makeNewRows(conn, 'tickets', m.tickets.fast);
 	// Temporary tables beyond DuckDB's memory limit spill to disk: each goes once it is read.
-	await conn.run('DROP TABLE IF EXISTS fast_typed_tickets; DROP TABLE stage_tickets');
+	await conn.run('DROP TABLE stage_tickets');
 	// The last valid row of an id wins; earlier ones are reported as warnings. Exports rarely
 	// repeat a ticket, so the cheap count decides whether the de-duplication runs at all.
 	if ((await count(conn, 'SELECT count(*) - count(DISTINCT ticket_id) FROM new_tickets')) > 0) {
@@ -543,7 +538,6 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	const eventCounts = { inserted: 0, updated: 0, unchanged: 0 };
 	let unknownTicketEvents = 0;
 	if (m.events) {
-		const stagedEvents = stagedRowsSql('stage_events', m.events.fast);
 		// Events of tickets that are unknown, or whose only rows in this file were rejected.
 		await conn.run(
 			`CREATE OR REPLACE TEMP TABLE rejected_ids AS
@@ -552,30 +546,23 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				AND record_id NOT IN (SELECT ticket_id FROM new_tickets)
 			GROUP BY record_id`
 		);
-		const unknownTicket = await conn.run(
+		await makeNewRows(conn, 'events', m.events.fast);
+		await conn.run('DROP TABLE stage_events');
+		// The known tickets: those stored, and this import's.
+		const unknown = `e.ticket_id IN (SELECT ticket_id FROM rejected_ids)
+			OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets UNION ALL SELECT ticket_id FROM new_tickets)`;
+		await conn.run(
 			`INSERT INTO stage_issues
 			SELECT 'events', 'error', $file, e.line, 'ticket_id',
 				CASE WHEN r.ticket_id IS NOT NULL THEN 'unknown ticket_id ' || e.ticket_id || ' (its row on line ' || r.line || ' of ' || $tfile || ' was rejected)'
 					ELSE 'unknown ticket_id ' || e.ticket_id END,
 				coalesce(e.event_id, e.ticket_id)
-			FROM (${stagedEvents}) e
+			FROM new_events e
 			LEFT JOIN rejected_ids r USING (ticket_id)
-			WHERE r.ticket_id IS NOT NULL OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets UNION ALL SELECT ticket_id FROM new_tickets)`,
+			WHERE ${unknown}`,
 			{ file: ef, tfile: tf }
 		);
-		unknownTicketEvents = Number(unknownTicket.rowsChanged);
-		await conn.run(`
-			CREATE OR REPLACE TEMP TABLE new_events AS
-			SELECT coalesce('id:' || event_id, concat_ws(chr(31), 'k', ticket_id, epoch_us(occurred_at)::VARCHAR, type,
-					coalesce(from_tier::VARCHAR, ''), coalesce(to_tier::VARCHAR, ''), coalesce(actor, ''))) AS event_key, *
-			FROM (
-				SELECT line, seq, event_id, ticket_id, utc_from_us(occurred_us) AS occurred_at, type, from_tier, to_tier, kind, trigger,
-					actor, team, note, extra
-				FROM (${stagedEvents}) e
-				WHERE NOT EXISTS (SELECT 1 FROM rejected_ids r WHERE r.ticket_id = e.ticket_id)
-					AND e.ticket_id IN (SELECT ticket_id FROM tickets UNION ALL SELECT ticket_id FROM new_tickets)
-			)`);
-		await conn.run('DROP TABLE IF EXISTS fast_typed_events; DROP TABLE stage_events');
+		unknownTicketEvents = Number((await conn.run(`DELETE FROM new_events AS e WHERE ${unknown}`)).rowsChanged);
 		// Duplicate events (same key): the later row replaces the earlier, which gets a warning.
 		if ((await count(conn, 'SELECT count(*) - count(DISTINCT event_key) FROM new_events')) > 0) {
 			await conn.run(`
