@@ -11,7 +11,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { checkHeader, EVENT_FIELDS, normalizeHeader, TICKET_FIELDS, type FileKind } from '../import/canonical.ts';
+import {
+	checkHeader,
+	EVENT_FIELDS,
+	EVENT_TYPES,
+	KINDS,
+	normalizeHeader,
+	PRIORITIES,
+	TICKET_FIELDS,
+	TRIGGERS,
+	type FileKind
+} from '../import/canonical.ts';
 import type { TimeZoneRules } from '../import/timestamps.ts';
 import { query } from './db.ts';
 
@@ -173,10 +183,6 @@ function plan(kind: FileKind, columns: string[]): Plan | null {
 	return { columns, extras: check.extras, at };
 }
 
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-const EVENT_TYPES = ['created', 'assigned', 'reassigned', 'responded', 'escalated', 'de_escalated', 'resolved', 'reopened', 'sla_breached', 'note'];
-const KINDS = ['functional', 'hierarchical'];
-const TRIGGERS = ['technical_complexity', 'sla_breach', 'customer_sentiment', 'high_value_impact', 'customer_request', 'other'];
 
 type FieldKind = 'requiredId' | 'optionalId' | 'category' | 'text' | 'requiredTs' | 'optionalTs' | 'tier' | 'csat' | 'vip' | 'word';
 const TICKET_PLAN: [string, FieldKind, (readonly string[])?, string?][] = [
@@ -365,8 +371,11 @@ export async function stageCsvFast(
 	const scanning = scanFile(file, (n) => (scanned = n));
 	const rawTable = `fast_raw_${kind}`;
 	const typedTable = `fast_typed_${kind}`;
-	const cleanup = () =>
-		conn.run(`DROP TABLE IF EXISTS ${rawTable}; DROP TABLE IF EXISTS ${typedTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
+	/** Declines the file, leaving nothing behind. */
+	const decline = async (): Promise<null> => {
+		await conn.run(`DROP TABLE IF EXISTS ${rawTable}; DROP TABLE IF EXISTS ${typedTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
+		return null;
+	};
 	const timer = setInterval(() => {
 		const pct = conn.progress.percentage;
 		const done = pct > 0 ? Math.min(total, Math.round((pct / 100) * total)) : scanned;
@@ -385,12 +394,11 @@ export async function stageCsvFast(
 			// DuckDB refused the file (bad UTF-8, broken quotes, too many fields): the streaming
 			// path reads it again and says exactly what is wrong, or reads what papaparse accepts.
 			await scanning.catch(() => undefined);
-			await cleanup();
-			return null;
+			return decline();
 		}
 		const scan = await scanning;
 		// Line endings: LF, or CRLF throughout (papaparse detects one newline per file).
-		if (scan.cr !== 0 && !(scan.cr === scan.crlf && scan.crlf === scan.lf)) return cleanupThen(cleanup);
+		if (scan.cr !== 0 && !(scan.cr === scan.crlf && scan.crlf === scan.lf)) return decline();
 		const [{ n }] = await query<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${rawTable}`);
 		const rows = Number(n);
 		const lines = scan.lf + (scan.endsWithLf || scan.size === 0 ? 0 : 1);
@@ -410,7 +418,7 @@ export async function stageCsvFast(
 				ORDER BY rid`
 			);
 			const [{ inside }] = await query<{ inside: number }>(conn, `SELECT coalesce(sum(b), 0)::BIGINT AS inside FROM fast_lines`);
-			if (lines !== rows + 1 + Number(inside)) return cleanupThen(cleanup);
+			if (lines !== rows + 1 + Number(inside)) return decline();
 			lineSql = 'fast_lines.line';
 			from = `${rawTable} POSITIONAL JOIN fast_lines`;
 		}
@@ -453,9 +461,4 @@ export async function stageCsvFast(
 	} finally {
 		clearInterval(timer);
 	}
-}
-
-async function cleanupThen(cleanup: () => Promise<unknown>): Promise<null> {
-	await cleanup();
-	return null;
 }
