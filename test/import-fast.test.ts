@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_FIELDS, TICKET_FIELDS } from '../src/lib/import/canonical.ts';
-import { ImportFatalError, runImport, type ImportRequest, type ImportSummary } from '../src/lib/server/import.ts';
+import { ImportFatalError, runImport, type ImportProgress, type ImportRequest, type ImportSummary } from '../src/lib/server/import.ts';
 import { query, withConnection } from '../src/lib/server/db.ts';
 import { writeDemoCsv } from '../src/lib/server/demo-data.ts';
 import { withDb } from './helpers.ts';
@@ -109,6 +109,21 @@ describe('the CSV fast path', () => {
 			const [r] = await withConnection((c) => query<{ n: number }>(c, `SELECT count(DISTINCT line)::INTEGER AS n FROM import_rejects WHERE severity = 'error' AND file = 'tickets.csv'`), fastDb);
 			expect(r.n).toBe(2); // T3's line and the line without a ticket_id
 		}), 60_000);
+
+	it('ends each file\'s progress with its exact row count, not the estimate made from bytes', () =>
+		withDb(async (db, dir) => {
+			// 3 tickets, one of them spread over 3 lines by a quoted line break; 2 events.
+			const ticketsFile = write(dir, 'p-tickets.csv', 'ticket_id,created_at,subject\nA,2026-03-02T09:00:00Z,"one\ntwo\nthree"\nB,2026-03-02T09:00:00Z,\nC,2026-03-02T09:00:00Z,\n');
+			const eventsFile = write(dir, 'p-events.csv', 'ticket_id,occurred_at,type\nA,2026-03-02T10:00:00Z,resolved\nB,2026-03-02T10:00:00Z,resolved\n');
+			const seen: ImportProgress[] = [];
+			const s = await runImport({ ticketsFile, eventsFile, source: 'cli', db, onProgress: (p) => seen.push(p) });
+			expect(s.readers).toEqual({ tickets: 'duckdb', events: 'duckdb' });
+			const last = (phase: string) => seen.filter((p) => p.phase === phase).at(-1);
+			expect(last('reading tickets')).toMatchObject({ rows: 3, bytesRead: fs.statSync(ticketsFile).size });
+			expect(last('reading tickets')?.estimated).toBeUndefined();
+			expect(last('reading events')).toMatchObject({ rows: 2, bytesRead: fs.statSync(eventsFile).size });
+			expect(last('reading events')?.estimated).toBeUndefined();
+		}));
 
 	it('declines the files it would read differently, and the streaming path reads them', () =>
 		twoDbs(async (slowDb, fastDb, dir) => {
