@@ -21,7 +21,12 @@
 -- that start at a tier change (or at a creation that a response precedes). The SLA clocks
 -- look the calendar up by day (an equi-join) instead of four ASOF joins. A table made in this
 -- transaction is scanned by one thread, so ticket_facts and segment_sla, the widest writes,
--- read tickets and join the temp tables to it.
+-- read the tickets and join the temp tables to them.
+--
+-- Tickets and events are read through the temp views facts_src_tickets and facts_src_events
+-- (facts.ts): the stored tables, or, in an import, the stored rows this import keeps plus the
+-- rows it is about to write. An import rebuilds the facts before its own writes, so these
+-- scans read committed tables, on every thread.
 
 -- The local ISO week (its Monday) of instant t in time zone tz: ICU's conversion, except in
 -- UTC, which has no offset and no transitions ever, where the instant's own date is its local
@@ -45,7 +50,7 @@ SELECT ticket_id,
 	coalesce(type = 'escalated' AND lead(type) OVER w = 'de_escalated'
 		AND lead(to_tier) OVER w = coalesce(lag(to_tier) OVER w, 1), false) AS bounced,
 	facts_week(occurred_at, $tz) AS week                          -- local ISO week
-FROM events
+FROM facts_src_events
 WHERE type IN ('escalated', 'de_escalated')                      -- only these move a ticket between tiers
 WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line);
 
@@ -63,7 +68,7 @@ WITH ev AS (
 		max(occurred_at) FILTER (WHERE type = 'reopened') AS last_reopened,
 		count(*) FILTER (WHERE type = 'responded') AS responses,
 		min(occurred_at) FILTER (WHERE type = 'responded') AS first_responded
-	FROM events
+	FROM facts_src_events
 	WHERE type IN ('reassigned', 'reopened', 'resolved', 'responded')   -- the ones counted here
 	GROUP BY ticket_id
 ),
@@ -83,7 +88,7 @@ resolved AS (
 				THEN CASE WHEN ev.last_reopened > ev.last_resolved THEN NULL ELSE ev.last_resolved END
 			ELSE CASE WHEN ev.last_reopened > t.resolved_at THEN NULL ELSE t.resolved_at END
 		END AS resolved_at
-	FROM tickets t
+	FROM facts_src_tickets t
 	LEFT JOIN ev USING (ticket_id)
 	LEFT JOIN changes c USING (ticket_id)
 ),
@@ -129,7 +134,7 @@ FROM paths;
 CREATE OR REPLACE TEMP TABLE facts_early AS
 SELECT f.ticket_id, min(r.occurred_at) AS responded_at
 FROM facts_tickets f
-JOIN events r ON r.ticket_id = f.ticket_id AND r.occurred_at >= f.created_at
+JOIN facts_src_events r ON r.ticket_id = f.ticket_id AND r.occurred_at >= f.created_at
 WHERE f.early AND r.type = 'responded'
 GROUP BY f.ticket_id;
 
@@ -139,7 +144,7 @@ SELECT t.ticket_id, t.created_at, f.resolved_at, t.first_response_at,
 	f.handoffs, f.escalated, f.reopened, f.tier_changes, f.tier_path, f.tiers_reached, f.ping_pong,
 	f.resolving_tier, f.resolving_segment_no, f.resolving_segment_start,
 	f.tier_resolution_seconds, f.resolution_seconds, f.created_week, f.resolved_week
-FROM tickets t
+FROM facts_src_tickets t
 JOIN facts_tickets f USING (ticket_id);
 
 -- One row per tier change: its segment (segment n for change n), with what the segment tables
@@ -149,7 +154,7 @@ CREATE OR REPLACE TEMP TABLE facts_changes AS
 WITH change_responses AS (
 	SELECT c.ticket_id, c.seq, min(r.occurred_at) AS responded_at
 	FROM tier_changes c
-	JOIN events r ON r.ticket_id = c.ticket_id AND r.type = 'responded' AND r.occurred_at >= c.occurred_at
+	JOIN facts_src_events r ON r.ticket_id = c.ticket_id AND r.type = 'responded' AND r.occurred_at >= c.occurred_at
 	GROUP BY ALL
 )
 SELECT c.ticket_id, c.seq AS segment_no, c.to_tier AS tier, c.occurred_at AS start_at,
@@ -161,12 +166,12 @@ FROM tier_changes c
 LEFT JOIN tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1
 LEFT JOIN change_responses r ON r.ticket_id = c.ticket_id AND r.seq = c.seq
 LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id
-LEFT JOIN tickets t ON t.ticket_id = c.ticket_id;
+LEFT JOIN facts_src_tickets t ON t.ticket_id = c.ticket_id;
 
 CREATE OR REPLACE TABLE tier_segments AS
 SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
 	c.occurred_at AS end_at                                         -- the first change ends segment 0
-FROM tickets t
+FROM facts_src_tickets t
 LEFT JOIN tier_changes c ON c.ticket_id = t.ticket_id AND c.seq = 1
 UNION ALL
 SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_changes;
@@ -185,8 +190,8 @@ SELECT ticket_id, segment_no, responded_at FROM facts_changes;
 -- SLA clocks are judged against it, which keeps results reproducible.
 CREATE OR REPLACE TABLE data_as_of AS
 SELECT greatest(
-	(SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM tickets),
-	(SELECT max(occurred_at) FROM events)
+	(SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM facts_src_tickets),
+	(SELECT max(occurred_at) FROM facts_src_events)
 ) AS as_of;
 
 -- The SLA calendar keyed by UTC day (epoch_us // 86400000000): for each day an instant to
@@ -227,7 +232,7 @@ segments AS (
 		f.first_change_at AS end_at,
 		CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at,
 		f.resolving_segment_no, f.resolved_at
-	FROM tickets t
+	FROM facts_src_tickets t
 	JOIN facts_tickets f USING (ticket_id)
 	LEFT JOIN facts_early e USING (ticket_id)
 	UNION ALL

@@ -1,9 +1,13 @@
 // The materialized facts (queries/ticket_facts.sql) on hand-made edge cases: a responded event
 // before the ticket's creation, a resolution at the instant of a tier change, a tier change
 // before creation, week boundaries and far dates (UTC weeks are computed without ICU and must
-// equal ICU's), and the highest tiers (1..9 are valid).
+// equal ICU's), and the highest tiers (1..9 are valid). An import builds the facts before it
+// writes its rows, from the stored rows it keeps and the rows it writes: they must be what a
+// rebuild from the stored tables gives afterwards.
 import { describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { query, withConnection } from '../src/lib/server/db.ts';
+import { rebuildFacts } from '../src/lib/server/facts.ts';
 import { importCsv, withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,first_response_at,resolved_at
@@ -81,4 +85,63 @@ describe('ticket facts', () => {
 				expect(weeks).toEqual({ bad: 0n, s_created: '2026-03-02', s_resolved: '2026-03-09' });
 			}, db);
 		}));
+
+	it('are built by an import from the rows it keeps and writes exactly as a rebuild from the stored tables', () =>
+		withDb(async (db, dir) => {
+			await importCsv(db, dir, FIRST_TICKETS, FIRST_EVENTS);
+			// The second export: A unchanged, but a new escalation for it; B updated (resolved
+			// later); C not in it (kept as stored); D new. B's escalation (same event_id) goes to
+			// tier 3 instead of 2, and a resolution is added.
+			await importCsv(db, dir, SECOND_TICKETS, SECOND_EVENTS);
+			await withConnection(async (conn) => {
+				const built = await factsTables(conn);
+				const paths = await query<{ ticket_id: string; tier_path: number[]; resolved_at: Date | null }>(
+					conn,
+					'SELECT ticket_id, tier_path, resolved_at FROM ticket_facts ORDER BY ticket_id'
+				);
+				expect(paths.map((p) => [p.ticket_id, p.tier_path, p.resolved_at?.toISOString() ?? null])).toEqual([
+					['A', [1, 2], null], // its new event, although the ticket itself was unchanged
+					['B', [1, 3], '2026-03-03T12:00:00.000Z'], // the updated escalation and the added resolution
+					['C', [1], '2026-03-02T15:00:00.000Z'], // kept from the first import
+					['D', [1, 2, 1], null]
+				]);
+				await conn.run('BEGIN TRANSACTION');
+				await rebuildFacts(conn);
+				await conn.run('COMMIT');
+				expect(await factsTables(conn)).toEqual(built);
+			}, db);
+		}));
 });
+
+const FIRST_TICKETS = `ticket_id,created_at,resolved_at
+A,2026-03-02T09:00:00Z,
+B,2026-03-02T10:00:00Z,2026-03-02T18:00:00Z
+C,2026-03-02T11:00:00Z,2026-03-02T15:00:00Z
+`;
+const FIRST_EVENTS = `event_id,ticket_id,occurred_at,type,from_tier,to_tier
+a1,A,2026-03-02T09:30:00Z,responded,,
+b1,B,2026-03-02T11:00:00Z,escalated,1,2
+c1,C,2026-03-02T12:00:00Z,responded,,
+`;
+const SECOND_TICKETS = `ticket_id,created_at,resolved_at
+A,2026-03-02T09:00:00Z,
+B,2026-03-02T10:00:00Z,2026-03-03T12:00:00Z
+D,2026-03-03T08:00:00Z,
+`;
+const SECOND_EVENTS = `event_id,ticket_id,occurred_at,type,from_tier,to_tier
+a1,A,2026-03-02T09:30:00Z,responded,,
+a2,A,2026-03-03T09:00:00Z,escalated,1,2
+b1,B,2026-03-02T11:00:00Z,escalated,1,3
+b2,B,2026-03-03T12:00:00Z,resolved,,
+d1,D,2026-03-03T09:00:00Z,escalated,1,2
+d2,D,2026-03-03T10:00:00Z,de_escalated,2,1
+`;
+
+/** Every row of the facts tables, in a fixed order. */
+async function factsTables(conn: DuckDBConnection) {
+	const out: Record<string, unknown[]> = {};
+	for (const t of ['tier_changes', 'ticket_facts', 'tier_segments', 'segment_responses', 'segment_sla', 'data_as_of']) {
+		out[t] = (await conn.runAndReadAll(`SELECT * FROM ${t} ORDER BY ALL`)).getRowsJS();
+	}
+	return out;
+}

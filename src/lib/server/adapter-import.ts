@@ -222,17 +222,20 @@ export async function importExport(req: ExportImportRequest): Promise<ExportImpo
 			format: adapter.id,
 			ticketsLines,
 			eventsLines,
-			beforeCommit: async (conn, importId) => {
+			staleEvents: async (conn, importId) => {
 				// The export is the whole truth about its tickets' derived events: one this
 				// conversion no longer makes (a routing event after its group was remapped to
 				// tier 1) is removed, if an earlier import by the same adapter wrote it.
 				await conn.run(
-					`DELETE FROM events WHERE event_id IS NOT NULL
+					`INSERT INTO stale_events
+					SELECT event_key FROM events WHERE event_id IS NOT NULL
 						AND ticket_id IN (SELECT ticket_id FROM new_tickets)
 						AND import_id IN (SELECT id FROM imports WHERE format = $adapter AND id <> $id)
 						AND event_key NOT IN (SELECT event_key FROM new_events)`,
 					{ adapter: adapter.id, id: importId }
 				);
+			},
+			beforeCommit: async (conn, importId) => {
 				await conn.run(
 					`INSERT INTO raw_exports VALUES ($sha, $adapter, $name, $options, $id, now())
 					ON CONFLICT (sha256) DO UPDATE SET adapter = excluded.adapter, file_name = excluded.file_name,

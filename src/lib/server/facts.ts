@@ -23,9 +23,9 @@ function factsVersion() {
 async function loadCalendar(conn: DuckDBConnection, calendar: ReturnType<typeof factsVersion>['calendar']) {
 	const [range] = await query<{ first: Date | null; as_of: Date | null }>(
 		conn,
-		`SELECT (SELECT min(created_at) FROM tickets) AS first,
-			greatest((SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM tickets),
-				(SELECT max(occurred_at) FROM events)) AS as_of`
+		`SELECT (SELECT min(created_at) FROM facts_src_tickets) AS first,
+			greatest((SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM facts_src_tickets),
+				(SELECT max(occurred_at) FROM facts_src_events)) AS as_of`
 	);
 	const intervals = clockIntervals(calendar, range.first ?? new Date(), range.as_of ?? new Date());
 	await conn.run(
@@ -38,9 +38,34 @@ async function loadCalendar(conn: DuckDBConnection, calendar: ReturnType<typeof 
 	await runScript(conn, 'sla_calendar');
 }
 
-/** Rebuilds tier_segments, ticket_facts and the SLA clocks; call inside the caller's transaction. */
-export async function rebuildFacts(conn: DuckDBConnection): Promise<void> {
+/**
+ * What the facts are built from: a SELECT of the tickets table's columns and one of the events
+ * table's. An import gives the rows the tables will hold once its writes are done.
+ */
+export interface FactsSources {
+	tickets: string;
+	events: string;
+}
+
+const STORED: FactsSources = { tickets: 'SELECT * FROM tickets', events: 'SELECT * FROM events' };
+
+/**
+ * Rebuilds tier_segments, ticket_facts and the SLA clocks from `sources` (the stored tables by
+ * default); call inside the caller's transaction.
+ */
+export async function rebuildFacts(conn: DuckDBConnection, sources: FactsSources = STORED): Promise<void> {
 	const { tz, calendar, version } = factsVersion();
+	await conn.run(`CREATE OR REPLACE TEMP VIEW facts_src_tickets AS ${sources.tickets}`);
+	await conn.run(`CREATE OR REPLACE TEMP VIEW facts_src_events AS ${sources.events}`);
+	try {
+		await buildFacts(conn, tz, calendar);
+	} finally {
+		await conn.run('DROP VIEW IF EXISTS facts_src_tickets; DROP VIEW IF EXISTS facts_src_events');
+	}
+	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: version });
+}
+
+async function buildFacts(conn: DuckDBConnection, tz: string, calendar: ReturnType<typeof factsVersion>['calendar']): Promise<void> {
 	await loadCalendar(conn, calendar);
 	// Statement by statement, so $tz can be bound where used: a bound time zone is a constant,
 	// which ICU sets once per batch of rows; one read from a table arrives as a column through
@@ -57,7 +82,6 @@ export async function rebuildFacts(conn: DuckDBConnection): Promise<void> {
 			statement.destroySync();
 		}
 	}
-	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: version });
 }
 
 // Rebuilding writes the facts tables, and two transactions doing it at once conflict in DuckDB

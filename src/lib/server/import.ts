@@ -49,7 +49,13 @@ export interface ImportRequest {
 	 * compare the two; HANDOFF_IMPORT_STREAMING=1 does the same for every import.
 	 */
 	streaming?: boolean;
-	/** Runs inside the import's transaction, after the merge and before the facts are rebuilt. */
+	/**
+	 * Runs before the import's transaction, once new_tickets and new_events hold the rows this
+	 * import writes: inserts into the temp table stale_events (event_key) the stored events the
+	 * import removes. The facts are built without them, and the transaction deletes them.
+	 */
+	staleEvents?: (conn: DuckDBConnection, importId: number) => Promise<void>;
+	/** Runs inside the import's transaction, after its writes. */
 	beforeCommit?: (conn: DuckDBConnection, importId: number) => Promise<void>;
 }
 
@@ -453,7 +459,8 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 				await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
 						'DROP TABLE IF EXISTS new_tickets; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS rejected_ids; ' +
 						'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes; ' +
-						'DROP TABLE IF EXISTS fast_typed_tickets; DROP TABLE IF EXISTS fast_typed_events;');
+						'DROP TABLE IF EXISTS fast_typed_tickets; DROP TABLE IF EXISTS fast_typed_events; ' +
+						'DROP TABLE IF EXISTS import_ctx; DROP TABLE IF EXISTS stale_events;');
 			}
 		});
 	}, req.db ? dbPath(req.db) : undefined);
@@ -490,6 +497,18 @@ async function mapIssueLines(conn: DuckDBConnection, req: ImportRequest) {
 	await conn.run(`UPDATE stage_issues SET line = m.export FROM line_map m WHERE stage_issues.kind = m.kind AND stage_issues.line = m.canonical`);
 	await conn.run('DROP TABLE line_map');
 }
+
+// The rows an import writes, as the tickets and events tables' columns: the inserts write them,
+// and the facts, built before the inserts, read them (with the stored rows the import keeps).
+const WRITTEN_TICKETS = `SELECT ticket_id, created_at, first_response_at, resolved_at, status, priority, channel, category,
+	customer_id, vip, team, assignee, csat_score, subject, description, extra, (SELECT id FROM import_ctx) AS import_id, line
+	FROM new_tickets WHERE ticket_id NOT IN (SELECT ticket_id FROM ticket_changes WHERE change = 'unchanged')`;
+const KEPT_TICKETS = `SELECT * FROM tickets WHERE ticket_id NOT IN (SELECT ticket_id FROM ticket_changes WHERE change = 'updated')`;
+const WRITTEN_EVENTS = `SELECT event_key, event_id, ticket_id, occurred_at, type, from_tier, to_tier, kind, trigger, actor, team, note, extra,
+	(SELECT id FROM import_ctx) AS import_id, line
+	FROM new_events WHERE event_key NOT IN (SELECT event_key FROM event_changes WHERE change = 'unchanged')`;
+const KEPT_EVENTS = `SELECT * FROM events WHERE event_key NOT IN (SELECT event_key FROM stale_events)`;
+const KEPT_EVENTS_UPDATED = `${KEPT_EVENTS} AND event_key NOT IN (SELECT event_key FROM event_changes WHERE change = 'updated')`;
 
 async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSummary> {
 	const id = await count(conn, 'SELECT coalesce(max(id), 0) + 1 FROM imports');
@@ -601,28 +620,28 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		Object.assign(eventCounts, await changeCounts(conn, 'new_events', 'event_changes'));
 	}
 
+	await conn.run('CREATE OR REPLACE TEMP TABLE import_ctx AS SELECT $id::INTEGER AS id', { id });
+	await conn.run('CREATE OR REPLACE TEMP TABLE stale_events (event_key VARCHAR)');
+	await m.req.staleEvents?.(conn, id);
+
 	// Everything above read and wrote temporary tables only. The writes start here, in one
 	// transaction: DuckDB scans what a transaction wrote itself on one thread, so the staged
-	// rows were made into tables before it (committed, they are read on every thread).
+	// rows were made into tables before it (committed, they are read on every thread), and the
+	// facts are built first, from the stored rows the import keeps and the rows it writes.
 	await m.begin();
+	const factsStart = performance.now();
+	await rebuildFacts(conn, {
+		tickets: `${KEPT_TICKETS} UNION ALL ${WRITTEN_TICKETS}`,
+		events: m.events ? `${KEPT_EVENTS_UPDATED} UNION ALL ${WRITTEN_EVENTS}` : KEPT_EVENTS
+	});
+	const factsSeconds = (performance.now() - factsStart) / 1000;
 	// Only tickets that already exist are compared; the rest are new. Inserting straight from
 	// new_tickets, minus the unchanged ones, avoids joining a million rows a second time.
 	await conn.run(`DELETE FROM tickets WHERE ticket_id IN (SELECT ticket_id FROM ticket_changes WHERE change = 'updated')`);
-	await conn.run(
-		`INSERT INTO tickets
-		SELECT ticket_id, created_at, first_response_at, resolved_at, status, priority, channel, category, customer_id,
-			vip, team, assignee, csat_score, subject, description, extra, $id, line
-		FROM new_tickets WHERE ticket_id NOT IN (SELECT ticket_id FROM ticket_changes WHERE change = 'unchanged')`,
-		{ id }
-	);
+	await conn.run(`INSERT INTO tickets ${WRITTEN_TICKETS}`);
 	if (m.events) {
 		await conn.run(`DELETE FROM events WHERE event_key IN (SELECT event_key FROM event_changes WHERE change = 'updated')`);
-		await conn.run(
-			`INSERT INTO events
-			SELECT event_key, event_id, ticket_id, occurred_at, type, from_tier, to_tier, kind, trigger, actor, team, note, extra, $id, line
-			FROM new_events WHERE event_key NOT IN (SELECT event_key FROM event_changes WHERE change = 'unchanged')`,
-			{ id }
-		);
+		await conn.run(`INSERT INTO events ${WRITTEN_EVENTS}`);
 		// from_tier should match the tier the ticket is in; replay the tier changes to see.
 		await conn.run(
 			`INSERT INTO stage_issues
@@ -654,15 +673,12 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	// the events one export row became).
 	const rejectedEvents = m.events ? m.events.rejected + unknownTicketEvents : 0;
 	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
+	await conn.run('DELETE FROM events WHERE event_key IN (SELECT event_key FROM stale_events)');
 	await m.req.beforeCommit?.(conn, id);
-	// The facts rebuild needs the memory more than these do.
 	await conn.run(
 		'DROP TABLE new_tickets; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS event_changes; ' +
 			'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS rejected_ids'
 	);
-	const factsStart = performance.now();
-	await rebuildFacts(conn);
-	const factsSeconds = (performance.now() - factsStart) / 1000;
 	await conn.run(
 		`INSERT INTO import_rejects SELECT $id, severity, file, line, field, reason, record_id FROM stage_issues`,
 		{ id }
