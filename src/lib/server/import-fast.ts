@@ -274,8 +274,9 @@ function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string,
 		const e = q(f, 'e_');
 		const w = q(f, 'w_');
 		const m = q(f, 'm_');
-		if (how !== 'text' && how !== 'requiredTs' && how !== 'optionalTs' && how !== 'tier' && how !== 'csat') {
-			// trim() would change nothing: no JS white space at either end ('' is fine).
+		if (how === 'requiredId' || how === 'optionalId' || how === 'category') {
+			// trim() would change nothing: no JS white space at either end ('' is fine). Words
+			// need no such check: one in its list has no white space.
 			derived.push(`NOT (list_contains(${ws}, ascii(${x})) OR list_contains(${ws}, ascii(${x}[-1]))) AS ${e}`);
 		}
 		if (how === 'word' || how === 'vip') {
@@ -315,12 +316,12 @@ function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string,
 				break;
 			case 'vip':
 				values.push(isIn(w, ['true', '1', 'yes']));
-				sure.push(`${e} AND ${isIn(w, ['', 'true', '1', 'yes', 'false', '0', 'no'])}`);
+				sure.push(isIn(w, ['', 'true', '1', 'yes', 'false', '0', 'no']));
 				break;
 			case 'word':
 				values.push(`CASE WHEN ${x} = '' THEN ${empty ? `'${empty}'` : 'NULL'} ELSE ${w} END`);
 				// The event type is required; the other words may be empty.
-				sure.push(f === 'type' ? `${e} AND ${isIn(w, allowed!)}` : `${e} AND (${x} = '' OR ${isIn(w, allowed!)})`);
+				sure.push(f === 'type' ? isIn(w, allowed!) : `(${x} = '' OR ${isIn(w, allowed!)})`);
 				break;
 		}
 	}
