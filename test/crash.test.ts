@@ -1,12 +1,14 @@
 // Crash safety: a process killed with SIGKILL in the middle of its writes. A review save killed
 // at random moments leaves the last committed save whole (its rows, version and audit entries
 // agree); a server killed during an import restarts on the same file as if the import had
-// never been sent. Opening the file again replays DuckDB's write-ahead log.
+// never been sent. Opening the file again replays DuckDB's write-ahead log; a new database killed
+// before it was ever closed opens again too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { closeInstance } from '../src/lib/server/db.ts';
+import { closeInstance, schemaVersion, withConnection } from '../src/lib/server/db.ts';
+import { MIGRATIONS } from '../src/lib/server/migrations.ts';
 import { getReview, reviewAudit, startReview } from '../src/lib/server/reviews.ts';
 import { exited, fingerprint, importCsv, ROOT, startCli, startServer, tempDir, withDb, writeBulkCsv } from './helpers.ts';
 
@@ -122,4 +124,31 @@ describe('handoff serve killed with SIGKILL during an import sent through it', (
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	}, 120_000);
+});
+
+describe('a new database killed before it was ever closed', () => {
+	it('opens again, with every migration applied', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'new.duckdb');
+		try {
+			const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'fixtures', 'open-and-wait.ts'), db], {
+				cwd: ROOT,
+				stdio: ['ignore', 'pipe', 'inherit']
+			});
+			await new Promise<void>((resolve, reject) => {
+				child.stdout.on('data', (d: Buffer) => String(d).includes('open') && resolve());
+				child.on('error', reject);
+				child.on('exit', (code) => reject(new Error(`the child exited with ${code} before opening`)));
+			});
+			child.kill('SIGKILL');
+			expect((await exited(child)).signal).toBe('SIGKILL');
+			// DuckDB could not replay migration 5's ALTER from the write-ahead log: the file never
+			// opened again (an internal error, reported as the file being locked).
+			const version = await withConnection((conn) => schemaVersion(conn), db);
+			expect(version).toBe(MIGRATIONS.length);
+		} finally {
+			await closeInstance(db);
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}, 60_000);
 });

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { closeInstance, DatabaseLockedError, getInstance, query, schemaVersion, withConnection } from './db.ts';
+import { closeInstance, DatabaseLockedError, getInstance, LOCK_CONFLICT, query, schemaVersion, withConnection } from './db.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { findRunningServer } from './server-link.ts';
 
@@ -92,7 +92,7 @@ async function withReadOnly<T>(file: string, fn: (conn: DuckDBConnection) => Pro
 			await conn.run(`ATTACH ${literal} AS src (TYPE duckdb, READ_ONLY)`);
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
-			if (/lock/i.test(message)) throw new DatabaseLockedError(file, err);
+			if (LOCK_CONFLICT.test(message)) throw new DatabaseLockedError(file, err);
 			if (/not a valid DuckDB database/i.test(message)) throw new BackupError(`${file} is not a Handoff database (not a DuckDB file)`);
 			throw new BackupError(`${file} cannot be opened: ${message}`);
 		}

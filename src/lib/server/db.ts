@@ -16,6 +16,9 @@ export function dbPath(explicit?: string): string {
 const opened = new Map<string, Promise<DuckDBInstance>>();
 
 /** Raised when another process holds the write lock on the database file. */
+/** DuckDB's words when another process holds the file (not any error that mentions a "Block"). */
+export const LOCK_CONFLICT = /Could not set lock on file/;
+
 export class DatabaseLockedError extends Error {
 	constructor(file: string, cause: unknown) {
 		const detail = cause instanceof Error ? cause.message : String(cause);
@@ -35,7 +38,7 @@ async function open(file: string): Promise<DuckDBInstance> {
 		// DuckDB spills to <db>.tmp beyond this, which keeps a 1M-ticket import's memory bounded.
 		instance = await DuckDBInstance.fromCache(file, { memory_limit: process.env.HANDOFF_MEMORY_LIMIT ?? '768MB' });
 	} catch (err) {
-		if (err instanceof Error && /lock/i.test(err.message)) throw new DatabaseLockedError(file, err);
+		if (err instanceof Error && LOCK_CONFLICT.test(err.message)) throw new DatabaseLockedError(file, err);
 		throw err;
 	}
 	const conn = await instance.connect();
@@ -114,7 +117,8 @@ export async function migrate(conn: DuckDBConnection, upTo = MIGRATIONS.length):
 		'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)'
 	);
 	const current = await schemaVersion(conn);
-	for (const m of MIGRATIONS.slice(current, upTo)) {
+	const pending = MIGRATIONS.slice(current, upTo);
+	for (const m of pending) {
 		await conn.run('BEGIN TRANSACTION');
 		try {
 			await conn.run(m.sql);
@@ -125,6 +129,10 @@ export async function migrate(conn: DuckDBConnection, upTo = MIGRATIONS.length):
 			throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
 		}
 	}
+	// Into the file itself, not only the write-ahead log: DuckDB 1.5 cannot replay an ALTER of a
+	// table whose default calls nextval() (migration 5 alters audit_log), so a new database whose process
+	// died before its first checkpoint would never open again.
+	if (pending.length > 0) await conn.run('CHECKPOINT');
 }
 
 /** Runs a query and returns plain JS rows (bigint counts should be cast in SQL). */
