@@ -1,5 +1,6 @@
--- Derived facts per ticket, materialized inside every import's transaction (and after demo
--- data is cleared) so each KPI query reads one row per ticket instead of replaying events.
+-- Derived facts per ticket, materialized by every import (and after demo data is cleared) so
+-- each KPI query reads one row per ticket instead of replaying events. This file computes them
+-- into temp tables; ticket_facts_write.sql stores them, inside the caller's transaction.
 -- Definitions (SPEC.md, "Derived per ticket"):
 -- * tier path: the ticket starts at tier 1 at created_at; each escalated or de_escalated event,
 --   in time order (ties: file order), closes the current tier segment and opens one at to_tier.
@@ -19,14 +20,13 @@
 -- once, in facts_changes. A ticket's tier changes travel as one sorted list (no ordered
 -- aggregate, no window over all segments); a range join finds responses only for segments
 -- that start at a tier change (or at a creation that a response precedes). The SLA clocks
--- look the calendar up by day (an equi-join) instead of four ASOF joins. A table made in this
--- transaction is scanned by one thread, so ticket_facts and segment_sla, the widest writes,
--- read the tickets and join the temp tables to them.
+-- look the calendar up by day (an equi-join) instead of four ASOF joins.
 --
--- Tickets and events are read through the temp views facts_src_tickets and facts_src_events
--- (facts.ts): the stored tables, or, in an import, the stored rows this import keeps plus the
--- rows it is about to write. An import rebuilds the facts before its own writes, so these
--- scans read committed tables, on every thread.
+-- DuckDB scans a table that a transaction made or wrote itself on one thread. So an import
+-- runs this file before its transaction begins, and reads the tickets and events through the
+-- temp views facts_src_tickets and facts_src_events (facts.ts): the stored rows it keeps plus
+-- the rows it is about to write. Every scan then reads committed tables, on every thread. The
+-- other callers, in their own transaction, read the stored tables through the same views.
 
 -- The local ISO week (its Monday) of instant t in time zone tz: ICU's conversion, except in
 -- UTC, which has no offset and no transitions ever, where the instant's own date is its local
@@ -40,7 +40,7 @@ CREATE OR REPLACE TEMP MACRO facts_week(t, tz) AS
 -- Every tier change in order, with the tier it really left (the previous change's to_tier, or
 -- tier 1: from_tier as written may disagree, and to_tier wins) and the change after it. One
 -- window (one sort) numbers the changes and looks at their neighbours.
-CREATE OR REPLACE TABLE tier_changes AS
+CREATE OR REPLACE TEMP TABLE facts_tier_changes AS
 SELECT ticket_id,
 	row_number() OVER w AS seq,
 	occurred_at, type, kind, trigger,
@@ -55,12 +55,10 @@ WHERE type IN ('escalated', 'de_escalated')                      -- only these m
 WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line);
 
 -- One row per ticket: what ticket_facts and the ticket's segment 0 need beyond the ticket's own
--- columns (those are read from tickets where they are used, which also keeps the big writes
--- below fed by a scan of a committed table, in parallel: a table made in this transaction is
--- scanned by one thread).
+-- columns (those are read from the tickets where they are used).
 CREATE OR REPLACE TEMP TABLE facts_tickets AS
 WITH ev AS (
-	-- Escalated and de_escalated events are counted from tier_changes, which holds each of them once.
+	-- Escalated and de_escalated events are counted from facts_tier_changes, which holds each of them once.
 	SELECT ticket_id,
 		count(*) FILTER (WHERE type = 'reassigned') AS reassigned,
 		count(*) FILTER (WHERE type = 'reopened') AS reopens,
@@ -77,7 +75,7 @@ changes AS (
 	SELECT ticket_id, count(*) AS tier_changes, count(*) FILTER (WHERE type = 'escalated') AS escalations,
 		list_sort(list({'seq': seq, 'at': occurred_at, 'tier': to_tier})) AS changes,
 		bit_or(1::SMALLINT << (to_tier - 1)) AS reached           -- as tiers_reached, below (tiers 1..9: 9 bits)
-	FROM tier_changes
+	FROM facts_tier_changes
 	GROUP BY ticket_id
 ),
 resolved AS (
@@ -138,22 +136,13 @@ JOIN facts_src_events r ON r.ticket_id = f.ticket_id AND r.occurred_at >= f.crea
 WHERE f.early AND r.type = 'responded'
 GROUP BY f.ticket_id;
 
-CREATE OR REPLACE TABLE ticket_facts AS
-SELECT t.ticket_id, t.created_at, f.resolved_at, t.first_response_at,
-	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
-	f.handoffs, f.escalated, f.reopened, f.tier_changes, f.tier_path, f.tiers_reached, f.ping_pong,
-	f.resolving_tier, f.resolving_segment_no, f.resolving_segment_start,
-	f.tier_resolution_seconds, f.resolution_seconds, f.created_week, f.resolved_week
-FROM facts_src_tickets t
-JOIN facts_tickets f USING (ticket_id);
-
 -- One row per tier change: its segment (segment n for change n), with what the segment tables
 -- need (is_ticket: the ticket is in tickets; events of a ticket that is not still have segments,
 -- as they always had). A segment's response is the first responded event at or after its start.
 CREATE OR REPLACE TEMP TABLE facts_changes AS
 WITH change_responses AS (
 	SELECT c.ticket_id, c.seq, min(r.occurred_at) AS responded_at
-	FROM tier_changes c
+	FROM facts_tier_changes c
 	JOIN facts_src_events r ON r.ticket_id = c.ticket_id AND r.type = 'responded' AND r.occurred_at >= c.occurred_at
 	GROUP BY ALL
 )
@@ -162,33 +151,15 @@ SELECT c.ticket_id, c.seq AS segment_no, c.to_tier AS tier, c.occurred_at AS sta
 	r.responded_at, c.week AS start_week,
 	f.ticket_id IS NOT NULL AS is_ticket, f.resolving_segment_no, f.resolved_at, f.tiers_reached,
 	t.priority, t.team, t.channel, t.category, t.vip
-FROM tier_changes c
-LEFT JOIN tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1
+FROM facts_tier_changes c
+LEFT JOIN facts_tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1
 LEFT JOIN change_responses r ON r.ticket_id = c.ticket_id AND r.seq = c.seq
 LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id
 LEFT JOIN facts_src_tickets t ON t.ticket_id = c.ticket_id;
 
-CREATE OR REPLACE TABLE tier_segments AS
-SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
-	c.occurred_at AS end_at                                         -- the first change ends segment 0
-FROM facts_src_tickets t
-LEFT JOIN tier_changes c ON c.ticket_id = t.ticket_id AND c.seq = 1
-UNION ALL
-SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_changes;
-
--- For SLA response: the first `responded` event at or after each segment's start. For the
--- first segment of a ticket with no responded events at all, tickets.first_response_at
--- stands in. Whether it falls inside the segment is the SLA query's business.
-CREATE OR REPLACE TABLE segment_responses AS
-SELECT f.ticket_id, 0::BIGINT AS segment_no, CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at
-FROM facts_tickets f
-LEFT JOIN facts_early e USING (ticket_id)
-UNION ALL
-SELECT ticket_id, segment_no, responded_at FROM facts_changes;
-
 -- The data's as-of time: the latest timestamp anywhere in it (the export's snapshot). Open
 -- SLA clocks are judged against it, which keeps results reproducible.
-CREATE OR REPLACE TABLE data_as_of AS
+CREATE OR REPLACE TEMP TABLE facts_as_of AS
 SELECT greatest(
 	(SELECT max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) FROM facts_src_tickets),
 	(SELECT max(occurred_at) FROM facts_src_events)
@@ -213,63 +184,3 @@ SELECT d.day, i.open_at, coalesce(i.next_open, 'infinity'::TIMESTAMPTZ) AS close
 FROM days d
 JOIN intervals i ON epoch_us(i.open_at) // 86400000000 <= d.day
 	AND (i.next_open IS NULL OR epoch_us(i.next_open) // 86400000000 >= d.day);
-
--- SLA clocks per tier segment, measured once here on the configured calendar (sla_calendar,
--- see sla_calendar.sql: calendar hours, or business hours); queries/sla_by_tier.sql judges
--- them against the targets. Each tier's clock runs while it holds the ticket: it stops at the
--- ticket's resolution in the segment, or when the segment hands the ticket on. An elapsed
--- time is clock(end) - clock(start); the as-of time judges segments still open.
-CREATE OR REPLACE TABLE segment_sla AS
-WITH as_of AS (
-	SELECT sla_clock(a.as_of, c.open_at, c.seconds, c.cum_before) AS clock_as_of
-	FROM data_as_of a
-	ASOF LEFT JOIN sla_calendar c ON a.as_of >= c.open_at                -- the last interval opened by then
-),
-segments AS (
-	SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
-		f.created_week AS start_week,                                 -- the same local week of the same instant
-		t.priority, t.team, t.channel, t.category, t.vip, f.tiers_reached,
-		f.first_change_at AS end_at,
-		CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at,
-		f.resolving_segment_no, f.resolved_at
-	FROM facts_src_tickets t
-	JOIN facts_tickets f USING (ticket_id)
-	LEFT JOIN facts_early e USING (ticket_id)
-	UNION ALL
-	SELECT ticket_id, segment_no, tier, start_at, start_week, priority, team, channel, category, vip, tiers_reached,
-		end_at, responded_at, resolving_segment_no, resolved_at
-	FROM facts_changes
-	WHERE is_ticket
-),
-points AS (
-	SELECT *,
-		CASE WHEN responded_at < coalesce(end_at, 'infinity'::TIMESTAMPTZ)     -- a response inside the segment
-			THEN responded_at END AS response_at,
-		CASE WHEN segment_no = resolving_segment_no THEN resolved_at            -- resolved in it
-			ELSE end_at                                                          -- handed on
-		END AS stop_at                                                          -- NULL: still open
-	FROM segments
-)
-SELECT s.ticket_id, s.segment_no, s.tier, s.start_at,
-	s.start_week,                                                           -- local ISO week the segment starts in
-	s.priority, s.team, s.channel, s.category, s.vip, s.tiers_reached,      -- the ticket's filter columns
-	sla_clock(s.response_at, c1.open_at, c1.seconds, c1.cum_before)
-		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS response_seconds,   -- NULL: no response inside
-	sla_clock(s.stop_at, c2.open_at, c2.seconds, c2.cum_before)
-		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS stop_seconds,       -- NULL: still open
-	a.clock_as_of
-		- sla_clock(s.start_at, c0.open_at, c0.seconds, c0.cum_before) AS open_seconds,       -- how long an open segment has run
-	s.end_at IS NOT NULL AND s.end_at = s.start_at AS instant                -- handed on the moment it opened
-FROM points s
-CROSS JOIN as_of a
-LEFT JOIN sla_lookup c0 ON c0.day = epoch_us(s.start_at) // 86400000000
-	AND s.start_at >= c0.open_at AND s.start_at < c0.close_at
-LEFT JOIN sla_lookup c1 ON c1.day = epoch_us(s.response_at) // 86400000000
-	AND s.response_at >= c1.open_at AND s.response_at < c1.close_at
-LEFT JOIN sla_lookup c2 ON c2.day = epoch_us(s.stop_at) // 86400000000
-	AND s.stop_at >= c2.open_at AND s.stop_at < c2.close_at;
-
-DROP TABLE facts_tickets;
-DROP TABLE facts_early;
-DROP TABLE facts_changes;
-DROP TABLE sla_lookup;

@@ -1,6 +1,7 @@
-// The derived per-ticket facts (queries/ticket_facts.sql) are materialized: rebuilt inside
-// every import's transaction, and on open when they were built by another definition, for
-// another HANDOFF_TZ or on another SLA calendar.
+// The derived per-ticket facts are materialized: computed by queries/ticket_facts.sql and
+// stored by ticket_facts_write.sql, by every import (computed before its transaction, stored
+// inside it), after demo data is cleared, and on open when they were built by another
+// definition, for another HANDOFF_TZ or on another SLA calendar.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TimeZoneRules } from '../import/timestamps.ts';
 import { clockIntervals, loadConfig } from './config.ts';
@@ -13,7 +14,7 @@ const KEY = 'ticket_facts_sha256';
 function factsVersion() {
 	const tz = new TimeZoneRules(process.env.HANDOFF_TZ || 'UTC').name;
 	const calendar = loadConfig().sla.calendar;
-	return { tz, calendar, version: `${queryDigest('ticket_facts')} ${tz} ${JSON.stringify(calendar)}` };
+	return { tz, calendar, version: `${queryDigest('ticket_facts')} ${queryDigest('ticket_facts_write')} ${tz} ${JSON.stringify(calendar)}` };
 }
 
 /**
@@ -54,25 +55,56 @@ const STORED: FactsSources = { tickets: 'SELECT * FROM tickets', events: 'SELECT
  * default); call inside the caller's transaction.
  */
 export async function rebuildFacts(conn: DuckDBConnection, sources: FactsSources = STORED): Promise<void> {
-	const { tz, calendar, version } = factsVersion();
-	await conn.run(`CREATE OR REPLACE TEMP VIEW facts_src_tickets AS ${sources.tickets}`);
-	await conn.run(`CREATE OR REPLACE TEMP VIEW facts_src_events AS ${sources.events}`);
-	try {
-		await buildFacts(conn, tz, calendar);
-	} finally {
-		await conn.run('DROP VIEW IF EXISTS facts_src_tickets; DROP VIEW IF EXISTS facts_src_events');
-	}
-	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: version });
+	await prepareFacts(conn, sources);
+	await writeFacts(conn);
 }
 
-async function buildFacts(conn: DuckDBConnection, tz: string, calendar: ReturnType<typeof factsVersion>['calendar']): Promise<void> {
-	await loadCalendar(conn, calendar);
-	// Statement by statement, so $tz can be bound where used: a bound time zone is a constant,
-	// which ICU sets once per batch of rows; one read from a table arrives as a column through
-	// the joins, and ICU then sets it again for every row (that took seconds on 1M tickets).
-	// Each prepared statement is destroyed at once: until then its plan keeps the tables it
-	// read alive, the dropped temp tables too (hundreds of MB until the GC got to it).
-	const statements = await conn.extractStatements(querySql('ticket_facts'));
+/**
+ * Computes the facts into temp tables (ticket_facts.sql), reading `sources`. An import calls it
+ * before its transaction begins, so every scan reads committed tables on every thread; then
+ * writeFacts() inside the transaction. Until then, the sources must not change.
+ */
+export async function prepareFacts(conn: DuckDBConnection, sources: FactsSources): Promise<void> {
+	const { tz, calendar } = factsVersion();
+	try {
+		await conn.run(`CREATE OR REPLACE TEMP VIEW facts_src_tickets AS ${sources.tickets}`);
+		await conn.run(`CREATE OR REPLACE TEMP VIEW facts_src_events AS ${sources.events}`);
+		await loadCalendar(conn, calendar);
+		await runStatements(conn, 'ticket_facts', tz);
+	} catch (err) {
+		await discardFacts(conn);
+		throw err;
+	}
+}
+
+/** Stores what prepareFacts() computed (ticket_facts_write.sql); call inside the caller's transaction. */
+export async function writeFacts(conn: DuckDBConnection): Promise<void> {
+	try {
+		await runStatements(conn, 'ticket_facts_write', factsVersion().tz);
+		await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: factsVersion().version });
+	} finally {
+		await discardFacts(conn);
+	}
+}
+
+/** Drops what prepareFacts() made on this connection, whatever happened. */
+export async function discardFacts(conn: DuckDBConnection): Promise<void> {
+	await conn.run(
+		['facts_tier_changes', 'facts_tickets', 'facts_early', 'facts_changes', 'facts_as_of', 'sla_lookup']
+			.map((t) => `DROP TABLE IF EXISTS ${t};`)
+			.join(' ') + ' DROP VIEW IF EXISTS facts_src_tickets; DROP VIEW IF EXISTS facts_src_events;'
+	);
+}
+
+/**
+ * Runs the statements of a queries/ file one by one, so $tz can be bound where used: a bound
+ * time zone is a constant, which ICU sets once per batch of rows; one read from a table arrives
+ * as a column through the joins, and ICU then sets it again for every row (that took seconds on
+ * 1M tickets). Each prepared statement is destroyed at once: until then its plan keeps the
+ * tables it read alive, the dropped temp tables too (hundreds of MB until the GC got to it).
+ */
+async function runStatements(conn: DuckDBConnection, name: string, tz: string): Promise<void> {
+	const statements = await conn.extractStatements(querySql(name));
 	for (let i = 0; i < statements.count; i++) {
 		const statement = await statements.prepare(i);
 		try {
@@ -107,13 +139,24 @@ export async function ensureFacts(conn: DuckDBConnection): Promise<void> {
 	await serializeFactsWrite(async () => {
 		// Requests that found the facts out of date together need one rebuild: the first one's.
 		if (await factsCurrent(conn)) return;
-		await conn.run('BEGIN TRANSACTION');
-		try {
-			await rebuildFacts(conn);
-			await conn.run('COMMIT');
-		} catch (err) {
-			await conn.run('ROLLBACK');
-			throw err;
-		}
+		await rebuildFactsNow(conn);
 	});
+}
+
+/**
+ * Rebuilds the facts from the stored tables in a transaction of its own, computing them before
+ * it begins (as an import does); the caller makes sure no other write to tickets or events
+ * comes in between (serializeFactsWrite).
+ */
+export async function rebuildFactsNow(conn: DuckDBConnection): Promise<void> {
+	await prepareFacts(conn, STORED);
+	await conn.run('BEGIN TRANSACTION');
+	try {
+		await writeFacts(conn);
+		await conn.run('COMMIT');
+	} catch (err) {
+		await conn.run('ROLLBACK');
+		await discardFacts(conn);
+		throw err;
+	}
 }
