@@ -1,8 +1,9 @@
-// The fast path of the canonical CSV import: DuckDB's own CSV reader loads the file into a
-// temporary table of text columns, and SQL does what the zod schemas do for every value it can
-// prove it reads the same way (canonical.ts is the contract). Rows with any value SQL is not sure
-// of (a fractional second, a naive time outside UTC, "03" as a tier, a bad value) go through the
-// zod schema in JavaScript, as on the streaming path, which writes every message.
+// The fast path of the canonical CSV import: DuckDB's own CSV reader reads the file, and in the
+// same statement SQL does what the zod schemas do for every value it can prove it reads the
+// same way (canonical.ts is the contract), writing one temporary table of typed rows in file
+// order. Rows with any value SQL is not sure of (a fractional second, a naive time outside UTC,
+// "03" as a tier, a bad value) keep their text, and go through the zod schema in JavaScript, as
+// on the streaming path, which writes every message.
 //
 // The streaming path (import.ts) stays the reference. This one declines, leaving nothing behind,
 // whenever the file is not one it reads exactly like papaparse does: quotes in the header,
@@ -86,7 +87,7 @@ export async function makeNewRows(conn: DuckDBConnection, kind: FileKind, fast: 
 	}
 	await conn.run(`DROP TABLE IF EXISTS ${target}; ALTER TABLE ${fast.table} RENAME TO ${target}`);
 	if (fast.unsure > 0) await conn.run(`DELETE FROM ${target} WHERE NOT sure`);
-	await conn.run(`INSERT INTO ${target} ${newRowsSelect(kind, cols, ', true AS sure')} FROM ${stage}${close}`);
+	await conn.run(`INSERT INTO ${target} ${newRowsSelect(kind, cols, ', true AS sure, NULL AS raw, 0 AS breaks')} FROM ${stage}${close}`);
 }
 
 export interface FastProgress {
@@ -103,7 +104,7 @@ const JS_WHITESPACE = [
 	8287, 12288, 65279
 ];
 
-// Column names of the raw table are positional (c0, c1, ...): the file's own names never go into SQL.
+// The reader's column names are positional (c0, c1, ...): the file's own names never go into SQL.
 const col = (i: number) => `c${i}`;
 
 /** Byte-level facts about the file the SQL needs: its digest and its line endings. */
@@ -253,12 +254,15 @@ function extraSql(p: Plan): { value: string; sure: string } {
 }
 
 /**
- * The typed staging columns (in stage_* order, named v0, v1, ...) and `sure`, over the raw
- * table, mirroring canonical.ts. Three steps, so each value is worked out once: the fields as
- * text ('' when empty), then what the checks need (is the text free of the spaces trim() would
- * remove? the lower-cased ASCII word; the timestamp), then the values and whether SQL is sure.
+ * The typed staging columns (in stage_* order, named v0, v1, ...), `sure`, and `raw`, the
+ * record's fields in file order for a row SQL is not sure of (NULL otherwise), read straight
+ * from `source` (DuckDB's CSV reader), mirroring canonical.ts. Three steps, so each value is
+ * worked out once: the fields as text ('' when empty), then what the checks need (is the text
+ * free of the spaces trim() would remove? the lower-cased ASCII word; the timestamp), then the
+ * values and whether SQL is sure. `line` and `seq` are left 0: the row's position in the
+ * table, which is the file's order, gives them (numberRows).
  */
-function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string, rawTable: string, from: string): string {
+function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, source: string): string {
 	const fields = kind === 'tickets' ? TICKET_PLAN : EVENT_PLAN;
 	const q = (name: string, prefix = '') => `"${prefix}${name}"`;
 	const ws = `[${JS_WHITESPACE.join(', ')}]`;
@@ -333,15 +337,23 @@ function typedSql(kind: FileKind, p: Plan, naiveIsUtc: boolean, lineSql: string,
 		sure.push(`(NOT ${isIn('"w_type"', ['escalated', 'de_escalated'])} OR ("from_tier" <> '' AND "to_tier" <> ''))`);
 	}
 	const extraCols = p.extras.map((k) => col(p.columns.indexOf(k)));
-	return `${newRowsSelect(kind, values.map((_, i) => `v${i}`), ', sure')} FROM (WITH a AS (
-			SELECT ${rawTable}.rowid AS rid, ${lineSql} AS line, ${[...texts, ...extraCols].join(', ')} FROM ${from}
+	// The fields in file order, for zod: a canonical one as text, an extra one as read.
+	const inFileOrder = p.columns.map((name, i) => (p.at.get(name) !== undefined ? q(name) : `coalesce(${col(i)}, '')`));
+	// The line breaks inside the record's fields (a field holds one only when quoted).
+	const breaks = p.columns
+		.map((_, i) => `CASE WHEN contains(${col(i)}, chr(10)) THEN strlen(${col(i)}) - strlen(replace(${col(i)}, chr(10), '')) ELSE 0 END`)
+		.join(' + ');
+	return `${newRowsSelect(kind, values.map((_, i) => `v${i}`), ', sure, raw, breaks')} FROM (
+		SELECT *, CASE WHEN NOT sure THEN [${inFileOrder.join(', ')}] END AS raw FROM (WITH a AS (
+			SELECT (${breaks})::INTEGER AS breaks, ${[...texts, ...extraCols].join(', ')} FROM ${source}
 		), b AS (
 			SELECT *, ${derived.join(',\n\t\t\t\t')} FROM a
 		)
-		SELECT line::INTEGER AS line, (rid + 1)::INTEGER AS seq,
+		SELECT 0::INTEGER AS line, 0::INTEGER AS seq,
 			${values.map((v, i) => `${v} AS v${i}`).join(',\n\t\t\t')},
-			coalesce(${sure.map((s) => `(${s})`).join('\n\t\t\t\tAND ')}, false) AS sure
-		FROM b)${kind === 'tickets' ? '' : ')'}`;
+			coalesce(${sure.map((s) => `(${s})`).join('\n\t\t\t\tAND ')}, false) AS sure, breaks,
+			${p.columns.map((name, i) => (p.at.get(name) !== undefined ? q(name) : col(i))).join(', ')}
+		FROM b))${kind === 'tickets' ? '' : ')'}`;
 }
 
 const BATCH = 20_000;
@@ -369,11 +381,10 @@ export async function stageCsvFast(
 	const total = fs.statSync(file).size;
 	let scanned = 0;
 	const scanning = scanFile(file, (n) => (scanned = n));
-	const rawTable = `fast_raw_${kind}`;
 	const typedTable = `fast_typed_${kind}`;
 	/** Declines the file, leaving nothing behind. */
 	const decline = async (): Promise<null> => {
-		await conn.run(`DROP TABLE IF EXISTS ${rawTable}; DROP TABLE IF EXISTS ${typedTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
+		await conn.run(`DROP TABLE IF EXISTS ${typedTable}; DROP TABLE IF EXISTS fast_dirty`);
 		return null;
 	};
 	const timer = setInterval(() => {
@@ -383,13 +394,14 @@ export async function stageCsvFast(
 	}, 200);
 	try {
 		const spec = columns.map((_, i) => `'${col(i)}': 'VARCHAR'`).join(', ');
+		const source = `read_csv($file, header = true, auto_detect = false, columns = {${spec}},
+			delim = ',', quote = '"', escape = '"', strict_mode = true)`;
 		try {
-			await conn.run(
-				`CREATE OR REPLACE TEMP TABLE ${rawTable} AS
-				SELECT * FROM read_csv($file, header = true, auto_detect = false, columns = {${spec}},
-					delim = ',', quote = '"', escape = '"', strict_mode = true)`,
-				{ file }
-			);
+			// Read and typed in one statement, in file order (each row's position is its record's).
+			await conn.run(`CREATE OR REPLACE TEMP TABLE ${typedTable} AS ${typedSql(kind, p, zone.isUtc, source)}`, {
+				file,
+				...Object.fromEntries(p.extras.map((k, i) => [`key${i}`, JSON.stringify(k)]))
+			});
 		} catch {
 			// DuckDB refused the file (bad UTF-8, broken quotes, too many fields): the streaming
 			// path reads it again and says exactly what is wrong, or reads what papaparse accepts.
@@ -399,44 +411,33 @@ export async function stageCsvFast(
 		const scan = await scanning;
 		// Line endings: LF, or CRLF throughout (papaparse detects one newline per file).
 		if (scan.cr !== 0 && !(scan.cr === scan.crlf && scan.crlf === scan.lf)) return decline();
-		const [{ n }] = await query<{ n: number }>(conn, `SELECT count(*)::BIGINT AS n FROM ${rawTable}`);
+		const [{ n, dirty, inside }] = await query<{ n: number; dirty: number; inside: number }>(
+			conn,
+			`SELECT count(*)::BIGINT AS n, count(*) FILTER (NOT sure)::BIGINT AS dirty, coalesce(sum(breaks), 0)::BIGINT AS inside FROM ${typedTable}`
+		);
 		const rows = Number(n);
 		const lines = scan.lf + (scan.endsWithLf || scan.size === 0 ? 0 : 1);
 		// Each record starts on line 2 + its index + the line breaks inside the records before it;
 		// the file's line count must add up, or blank lines are there (papaparse skips them).
-		let lineSql = `rowid + 2`;
-		let from = rawTable;
-		if (lines !== rows + 1) {
-			const breaks = columns
-				.map((_, i) => `CASE WHEN contains(${col(i)}, chr(10)) THEN strlen(${col(i)}) - strlen(replace(${col(i)}, chr(10), '')) ELSE 0 END`)
-				.join(' + ');
-			// Narrow, so the wide rows are not sorted, and joined back on the row id: a hash join
-			// runs on every thread, where a POSITIONAL JOIN ran the whole typing on one.
+		if (lines !== rows + 1 + Number(inside)) return decline();
+		if (Number(inside) === 0) {
+			await conn.run(`UPDATE ${typedTable} SET seq = rowid + 1, line = rowid + 2`);
+		} else {
 			await conn.run(
-				`CREATE OR REPLACE TEMP TABLE fast_lines AS
-				SELECT rid, rid + 2 + coalesce(sum(b) OVER (ORDER BY rid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line, b
-				FROM (SELECT rowid AS rid, ${breaks} AS b FROM ${rawTable})`
+				`UPDATE ${typedTable} SET seq = n.rid + 1, line = n.line
+				FROM (SELECT rowid AS rid, rowid + 2 + coalesce(sum(breaks) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line
+					FROM ${typedTable}) n
+				WHERE ${typedTable}.rowid = n.rid`
 			);
-			const [{ inside }] = await query<{ inside: number }>(conn, `SELECT coalesce(sum(b), 0)::BIGINT AS inside FROM fast_lines`);
-			if (lines !== rows + 1 + Number(inside)) return decline();
-			lineSql = 'fast_lines.line';
-			from = `${rawTable} JOIN fast_lines ON fast_lines.rid = ${rawTable}.rowid`;
 		}
-		await conn.run(
-			`CREATE OR REPLACE TEMP TABLE ${typedTable} AS ${typedSql(kind, p, zone.isUtc, lineSql, rawTable, from)}`,
-			Object.fromEntries(p.extras.map((k, i) => [`key${i}`, JSON.stringify(k)]))
-		);
 		const stage = kind === 'tickets' ? 'stage_tickets' : 'stage_events';
 
 		// The rest through zod, in batches (a query at a time: the sink appends on this connection).
-		const [{ dirty }] = await query<{ dirty: number }>(conn, `SELECT count(*) FILTER (NOT sure)::BIGINT AS dirty FROM ${typedTable}`);
 		let rejected = 0;
 		if (Number(dirty) > 0) {
-			const rawCols = columns.map((_, i) => `r.${col(i)}`).join(', ');
 			await conn.run(
 				`CREATE OR REPLACE TEMP TABLE fast_dirty AS
-				SELECT row_number() OVER (ORDER BY t.seq) AS d, t.line, t.seq, ${rawCols}
-				FROM (SELECT line, seq FROM ${typedTable} WHERE NOT sure) t JOIN ${rawTable} r ON r.rowid = t.seq - 1`
+				SELECT row_number() OVER (ORDER BY seq) AS d, line, seq, raw FROM ${typedTable} WHERE NOT sure`
 			);
 		}
 		for (let from = 0; from < Number(dirty); from += BATCH) {
@@ -447,15 +448,16 @@ export async function stageCsvFast(
 			const appender = await conn.createAppender(stage, 'main', 'temp');
 			try {
 				for (const row of reader.getRowsJS()) {
+					const raw = row[3] as string[];
 					const fields: Record<string, string> = {};
-					for (let i = 0; i < columns.length; i++) fields[columns[i]] = (row[3 + i] as string | null) ?? '';
+					for (let i = 0; i < columns.length; i++) fields[columns[i]] = raw[i];
 					if (sink(fields, Number(row[1]), Number(row[2]), appender)) rejected++;
 				}
 			} finally {
 				appender.closeSync();
 			}
 		}
-		await conn.run(`DROP TABLE ${rawTable}; DROP TABLE IF EXISTS fast_dirty; DROP TABLE IF EXISTS fast_lines`);
+		await conn.run('DROP TABLE IF EXISTS fast_dirty');
 		onProgress({ rows, bytesRead: total, totalBytes: total });
 		return { rows, rejected, extras: p.extras, sha256: scan.sha256, totalBytes: total, table: typedTable, unsure: Number(dirty) };
 	} finally {
