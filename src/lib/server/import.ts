@@ -571,7 +571,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 		// The known tickets: those stored, and this import's.
 		const unknown = `e.ticket_id IN (SELECT ticket_id FROM rejected_ids)
 			OR e.ticket_id NOT IN (SELECT ticket_id FROM tickets UNION ALL SELECT ticket_id FROM new_tickets)`;
-		await conn.run(
+		const reported = (await conn.run(
 			`INSERT INTO stage_issues
 			SELECT 'events', 'error', $file, e.line, 'ticket_id',
 				CASE WHEN r.ticket_id IS NOT NULL THEN 'unknown ticket_id ' || e.ticket_id || ' (its row on line ' || r.line || ' of ' || $tfile || ' was rejected)'
@@ -581,8 +581,9 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 			LEFT JOIN rejected_ids r USING (ticket_id)
 			WHERE ${unknown}`,
 			{ file: ef, tfile: tf }
-		);
-		unknownTicketEvents = Number((await conn.run(`DELETE FROM new_events AS e WHERE ${unknown}`)).rowsChanged);
+		)).rowsChanged;
+		// Deleted only if there are any (the report above counts them).
+		if (reported > 0) unknownTicketEvents = Number((await conn.run(`DELETE FROM new_events AS e WHERE ${unknown}`)).rowsChanged);
 		// Duplicate events (same key): the later row replaces the earlier, which gets a warning.
 		if ((await count(conn, 'SELECT count(*) - count(DISTINCT event_key) FROM new_events')) > 0) {
 			await conn.run(`
