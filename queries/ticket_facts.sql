@@ -54,8 +54,8 @@ FROM facts_src_events
 WHERE type IN ('escalated', 'de_escalated')                      -- only these move a ticket between tiers
 WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line);
 
--- One row per ticket: what ticket_facts and the ticket's segment 0 need beyond the ticket's own
--- columns (those are read from the tickets where they are used).
+-- One row per ticket: everything ticket_facts and the ticket's segments need, the ticket's own
+-- filter columns included, so nothing below joins the tickets again.
 CREATE OR REPLACE TEMP TABLE facts_tickets AS
 WITH ev AS (
 	-- Escalated and de_escalated events are counted from facts_tier_changes, which holds each of them once.
@@ -79,7 +79,9 @@ changes AS (
 	GROUP BY ticket_id
 ),
 resolved AS (
-	SELECT t.ticket_id, t.created_at, t.first_response_at, ev.reassigned, c.escalations, ev.reopens,
+	SELECT t.ticket_id, t.created_at, t.first_response_at,
+		t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
+		ev.reassigned, c.escalations, ev.reopens,
 		ev.responses, ev.first_responded, c.tier_changes, c.changes, c.reached,
 		CASE
 			WHEN ev.last_resolved IS NOT NULL                  -- resolved events win over tickets.resolved_at
@@ -100,7 +102,8 @@ paths AS (
 		CASE WHEN changes IS NULL THEN 0 ELSE len(list_filter(changes, c -> c.at <= resolved_at)) END AS k
 	FROM resolved
 )
-SELECT ticket_id, created_at, resolved_at,
+SELECT ticket_id, created_at, resolved_at, first_response_at,
+	priority, channel, category, team, assignee, vip, customer_id, csat_score,
 	(coalesce(reassigned, 0) + coalesce(tier_changes, 0))::INTEGER AS handoffs,   -- escalated + de_escalated + reassigned
 	coalesce(escalations, 0) > 0 AS escalated,
 	coalesce(reopens, 0) > 0 AS reopened,
@@ -150,12 +153,11 @@ SELECT c.ticket_id, c.seq AS segment_no, c.to_tier AS tier, c.occurred_at AS sta
 	n.occurred_at AS end_at,                                        -- the next change ends it; NULL: still open
 	r.responded_at, c.week AS start_week,
 	f.ticket_id IS NOT NULL AS is_ticket, f.resolving_segment_no, f.resolved_at, f.tiers_reached,
-	t.priority, t.team, t.channel, t.category, t.vip
+	f.priority, f.team, f.channel, f.category, f.vip
 FROM facts_tier_changes c
 LEFT JOIN facts_tier_changes n ON n.ticket_id = c.ticket_id AND n.seq = c.seq + 1
 LEFT JOIN change_responses r ON r.ticket_id = c.ticket_id AND r.seq = c.seq
-LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id
-LEFT JOIN facts_src_tickets t ON t.ticket_id = c.ticket_id;
+LEFT JOIN (SELECT * FROM facts_tickets WHERE tier_changes > 0) f ON f.ticket_id = c.ticket_id;   -- a ticket's change: it has changes
 
 -- The data's as-of time: the latest timestamp anywhere in it (the export's snapshot). Open
 -- SLA clocks are judged against it, which keeps results reproducible.

@@ -7,19 +7,17 @@ CREATE OR REPLACE TABLE tier_changes AS
 SELECT * FROM facts_tier_changes;
 
 CREATE OR REPLACE TABLE ticket_facts AS
-SELECT t.ticket_id, t.created_at, f.resolved_at, t.first_response_at,
-	t.priority, t.channel, t.category, t.team, t.assignee, t.vip, t.customer_id, t.csat_score,
-	f.handoffs, f.escalated, f.reopened, f.tier_changes, f.tier_path, f.tiers_reached, f.ping_pong,
-	f.resolving_tier, f.resolving_segment_no, f.resolving_segment_start,
-	f.tier_resolution_seconds, f.resolution_seconds, f.created_week, f.resolved_week
-FROM facts_src_tickets t
-JOIN facts_tickets f USING (ticket_id);
+SELECT ticket_id, created_at, resolved_at, first_response_at,
+	priority, channel, category, team, assignee, vip, customer_id, csat_score,
+	handoffs, escalated, reopened, tier_changes, tier_path, tiers_reached, ping_pong,
+	resolving_tier, resolving_segment_no, resolving_segment_start,
+	tier_resolution_seconds, resolution_seconds, created_week, resolved_week
+FROM facts_tickets;
 
 CREATE OR REPLACE TABLE tier_segments AS
-SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
-	c.occurred_at AS end_at                                         -- the first change ends segment 0
-FROM facts_src_tickets t
-LEFT JOIN facts_tier_changes c ON c.ticket_id = t.ticket_id AND c.seq = 1
+SELECT ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, created_at AS start_at,
+	first_change_at AS end_at                                       -- the first change ends segment 0
+FROM facts_tickets
 UNION ALL
 SELECT ticket_id, segment_no, tier, start_at, end_at FROM facts_changes;
 
@@ -49,14 +47,13 @@ WITH as_of AS (
 	ASOF LEFT JOIN sla_calendar c ON a.as_of >= c.open_at                -- the last interval opened by then
 ),
 segments AS (
-	SELECT t.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, t.created_at AS start_at,
+	SELECT f.ticket_id, 0::BIGINT AS segment_no, 1::TINYINT AS tier, f.created_at AS start_at,
 		f.created_week AS start_week,                                 -- the same local week of the same instant
-		t.priority, t.team, t.channel, t.category, t.vip, f.tiers_reached,
+		f.priority, f.team, f.channel, f.category, f.vip, f.tiers_reached,
 		f.first_change_at AS end_at,
 		CASE WHEN f.early THEN e.responded_at ELSE f.first_responded END AS responded_at,
 		f.resolving_segment_no, f.resolved_at
-	FROM facts_src_tickets t
-	JOIN facts_tickets f USING (ticket_id)
+	FROM facts_tickets f
 	LEFT JOIN facts_early e USING (ticket_id)
 	UNION ALL
 	SELECT ticket_id, segment_no, tier, start_at, start_week, priority, team, channel, category, vip, tiers_reached,
