@@ -133,7 +133,7 @@ async function factsCurrent(conn: DuckDBConnection): Promise<boolean> {
 	return row?.value === factsVersion().version;
 }
 
-/** Rebuilds the facts when they are missing or were made by a different ticket_facts.sql. */
+/** Rebuilds the facts when they are missing or were made by other SQL, another HANDOFF_TZ or SLA calendar. */
 export async function ensureFacts(conn: DuckDBConnection): Promise<void> {
 	if (await factsCurrent(conn)) return;
 	await serializeFactsWrite(async () => {
