@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { query, withConnection } from '../src/lib/server/db.ts';
-import { rebuildFacts } from '../src/lib/server/facts.ts';
+import { discardFacts, prepareFacts, rebuildFacts, writeFacts } from '../src/lib/server/facts.ts';
 import { importCsv, withDb } from './helpers.ts';
 
 const TICKETS = `ticket_id,created_at,first_response_at,resolved_at
@@ -109,6 +109,24 @@ describe('ticket facts', () => {
 				await rebuildFacts(conn);
 				await conn.run('COMMIT');
 				expect(await factsTables(conn)).toEqual(built);
+			}, db);
+		}));
+
+	it('reports the error of a failed write itself, and the rollback leaves the stored facts as they were', () =>
+		withDb(async (db, dir) => {
+			await importCsv(db, dir, FIRST_TICKETS, FIRST_EVENTS);
+			await withConnection(async (conn) => {
+				const before = await factsTables(conn);
+				await prepareFacts(conn, { tickets: 'SELECT * FROM tickets', events: 'SELECT * FROM events' });
+				// A failure while the write runs (not while it is planned) aborts the transaction:
+				// here the SLA clock cannot read the times it is given when segment_sla is stored.
+				await conn.run(`CREATE OR REPLACE TEMP MACRO sla_clock(t, open_at, seconds, cum_before) AS ('the clock broke at ' || t::VARCHAR)::DOUBLE`);
+				await conn.run('BEGIN TRANSACTION');
+				// Not DuckDB's "transaction is aborted" from cleaning up inside the failed transaction.
+				await expect(writeFacts(conn)).rejects.toThrow(/the clock broke/);
+				await conn.run('ROLLBACK');
+				await discardFacts(conn);
+				expect(await factsTables(conn)).toEqual(before);
 			}, db);
 		}));
 });

@@ -72,19 +72,21 @@ export async function prepareFacts(conn: DuckDBConnection, sources: FactsSources
 		await loadCalendar(conn, calendar);
 		await runStatements(conn, 'ticket_facts', tz);
 	} catch (err) {
-		await discardFacts(conn);
+		// Inside a transaction that failed, the drops fail too: the caller rolls back and drops.
+		await discardFacts(conn).catch(() => undefined);
 		throw err;
 	}
 }
 
-/** Stores what prepareFacts() computed (ticket_facts_write.sql); call inside the caller's transaction. */
+/**
+ * Stores what prepareFacts() computed (ticket_facts_write.sql); call inside the caller's
+ * transaction. On an error the transaction is aborted and nothing more runs in it: the caller
+ * rolls back, then calls discardFacts().
+ */
 export async function writeFacts(conn: DuckDBConnection): Promise<void> {
-	try {
-		await runStatements(conn, 'ticket_facts_write', factsVersion().tz);
-		await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: factsVersion().version });
-	} finally {
-		await discardFacts(conn);
-	}
+	await runStatements(conn, 'ticket_facts_write', factsVersion().tz);
+	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: factsVersion().version });
+	await discardFacts(conn);
 }
 
 /** Drops what prepareFacts() made on this connection, whatever happened. */

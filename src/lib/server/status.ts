@@ -3,7 +3,7 @@
 import { dataChanged } from './cache.ts';
 import { query, withConnection } from './db.ts';
 import { audit } from './audit.ts';
-import { rebuildFacts, serializeFactsWrite } from './facts.ts';
+import { discardFacts, rebuildFacts, serializeFactsWrite } from './facts.ts';
 
 export const DEMO_DEFAULT_TICKETS = 20_000;
 
@@ -111,6 +111,7 @@ export function clearDemoData(): Promise<{ tickets: number; events: number }> {
 				return { tickets: Number(t), events: Number(e) };
 			} catch (err) {
 				await conn.run('ROLLBACK');
+				await discardFacts(conn);
 				throw err;
 			}
 		});
