@@ -15,10 +15,10 @@ export function dbPath(explicit?: string): string {
 
 const opened = new Map<string, Promise<DuckDBInstance>>();
 
-/** Raised when another process holds the write lock on the database file. */
 /** DuckDB's words when another process holds the file (not any error that mentions a "Block"). */
 export const LOCK_CONFLICT = /Could not set lock on file/;
 
+/** Raised when another process holds the write lock on the database file. */
 export class DatabaseLockedError extends Error {
 	constructor(file: string, cause: unknown) {
 		const detail = cause instanceof Error ? cause.message : String(cause);

@@ -508,7 +508,7 @@ const KEPT_TICKETS = `SELECT * FROM tickets WHERE ticket_id NOT IN (SELECT ticke
 const WRITTEN_EVENTS = `SELECT event_key, event_id, ticket_id, occurred_at, type, from_tier, to_tier, kind, trigger, actor, team, note, extra,
 	(SELECT id FROM import_ctx) AS import_id, line
 	FROM new_events WHERE event_key NOT IN (SELECT event_key FROM event_changes WHERE change = 'unchanged')`;
-const KEPT_EVENTS = `SELECT * FROM events WHERE event_key NOT IN (SELECT event_key FROM stale_events)`;
+const KEPT_EVENTS = `SELECT * FROM events WHERE event_key NOT IN (SELECT event_key FROM stale_events WHERE event_key IS NOT NULL)`;
 const KEPT_EVENTS_UPDATED = `${KEPT_EVENTS} AND event_key NOT IN (SELECT event_key FROM event_changes WHERE change = 'updated')`;
 
 async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSummary> {
@@ -661,6 +661,7 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 				FROM events e
 				WHERE type IN ('escalated', 'de_escalated')
 					AND ticket_id IN (SELECT ticket_id FROM new_events)
+					AND event_key NOT IN (SELECT event_key FROM stale_events WHERE event_key IS NOT NULL)   -- removed below
 			)
 			WHERE import_id = $id AND from_tier <> current_tier`,
 			{ file: ef, id }
