@@ -457,6 +457,7 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
 				throw err;
 			} finally {
 				await discardFacts(conn);
+				await conn.run('DROP VIEW IF EXISTS after_tickets; DROP VIEW IF EXISTS after_events');
 				await conn.run('DROP TABLE IF EXISTS stage_tickets; DROP TABLE IF EXISTS stage_events; DROP TABLE IF EXISTS stage_issues; ' +
 						'DROP TABLE IF EXISTS new_tickets; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS rejected_ids; ' +
 						'DROP TABLE IF EXISTS superseded; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS event_changes; ' +
@@ -626,15 +627,40 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	await conn.run('CREATE OR REPLACE TEMP TABLE stale_events (event_key VARCHAR)');
 	await m.req.staleEvents?.(conn, id);
 
-	// The facts are computed from the stored rows the import keeps and the rows it writes, into
-	// temp tables, before the transaction: DuckDB scans what a transaction made or wrote itself
-	// on one thread, and these are committed tables (as the staged rows are, made into tables
-	// above for the same reason), read on every thread.
+	// What the tables will hold once the writes below are done: the stored rows the import keeps
+	// and the rows it writes. The warnings that compare with stored rows, and the facts, read
+	// them here, before the transaction: DuckDB scans what a transaction made or wrote itself on
+	// one thread, and these are committed tables (as the staged rows are, made into tables above
+	// for the same reason), read on every thread.
+	await conn.run(`CREATE OR REPLACE TEMP VIEW after_tickets AS ${KEPT_TICKETS} UNION ALL ${WRITTEN_TICKETS}`);
+	await conn.run(`CREATE OR REPLACE TEMP VIEW after_events AS ${m.events ? `${KEPT_EVENTS_UPDATED} UNION ALL ${WRITTEN_EVENTS}` : KEPT_EVENTS}`);
+	if (m.events) {
+		// from_tier should match the tier the ticket is in; replay the tier changes to see.
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, line, 'from_tier',
+				'from_tier ' || from_tier || ' does not match the tier the ticket is in (' || current_tier || '); to_tier ' || to_tier || ' is used',
+				coalesce(event_id, ticket_id)
+			FROM (
+				SELECT e.*, lag(to_tier, 1, 1) OVER (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line) AS current_tier
+				FROM after_events e
+				WHERE type IN ('escalated', 'de_escalated')
+					AND ticket_id IN (SELECT ticket_id FROM new_events)
+			)
+			WHERE import_id = $id AND from_tier <> current_tier`,
+			{ file: ef, id }
+		);
+		await conn.run(
+			`INSERT INTO stage_issues
+			SELECT 'events', 'warning', $file, e.line, 'occurred_at', 'the event is before the ticket was created (' || strftime(t.created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') || ')',
+				coalesce(e.event_id, e.ticket_id)
+			FROM new_events e JOIN after_tickets t USING (ticket_id)
+			WHERE e.occurred_at < t.created_at`,
+			{ file: ef }
+		);
+	}
 	const factsStart = performance.now();
-	await prepareFacts(conn, {
-		tickets: `${KEPT_TICKETS} UNION ALL ${WRITTEN_TICKETS}`,
-		events: m.events ? `${KEPT_EVENTS_UPDATED} UNION ALL ${WRITTEN_EVENTS}` : KEPT_EVENTS
-	});
+	await prepareFacts(conn, { tickets: 'SELECT * FROM after_tickets', events: 'SELECT * FROM after_events' });
 	let factsSeconds = (performance.now() - factsStart) / 1000;
 
 	// Everything above read and wrote temporary tables only. The writes start here, in one
@@ -650,31 +676,8 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	if (m.events) {
 		await conn.run(`DELETE FROM events WHERE event_key IN (SELECT event_key FROM event_changes WHERE change = 'updated')`);
 		await conn.run(`INSERT INTO events ${WRITTEN_EVENTS}`);
-		// from_tier should match the tier the ticket is in; replay the tier changes to see.
-		await conn.run(
-			`INSERT INTO stage_issues
-			SELECT 'events', 'warning', $file, line, 'from_tier',
-				'from_tier ' || from_tier || ' does not match the tier the ticket is in (' || current_tier || '); to_tier ' || to_tier || ' is used',
-				coalesce(event_id, ticket_id)
-			FROM (
-				SELECT e.*, lag(to_tier, 1, 1) OVER (PARTITION BY ticket_id ORDER BY occurred_at, import_id, line) AS current_tier
-				FROM events e
-				WHERE type IN ('escalated', 'de_escalated')
-					AND ticket_id IN (SELECT ticket_id FROM new_events)
-					AND event_key NOT IN (SELECT event_key FROM stale_events WHERE event_key IS NOT NULL)   -- removed below
-			)
-			WHERE import_id = $id AND from_tier <> current_tier`,
-			{ file: ef, id }
-		);
-		await conn.run(
-			`INSERT INTO stage_issues
-			SELECT 'events', 'warning', $file, e.line, 'occurred_at', 'the event is before the ticket was created (' || strftime(t.created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') || ')',
-				coalesce(e.event_id, e.ticket_id)
-			FROM new_events e JOIN tickets t USING (ticket_id)
-			WHERE e.occurred_at < t.created_at`,
-			{ file: ef }
-		);
 	}
+	await conn.run('DELETE FROM events WHERE event_key IN (SELECT event_key FROM stale_events)');
 
 	// Staged lines are the canonical files' (they order ties); reports name the export's.
 	if (m.req.ticketsLines || m.req.eventsLines) await mapIssueLines(conn, m.req);
@@ -682,7 +685,6 @@ async function merge(conn: DuckDBConnection, m: MergeInput): Promise<ImportSumma
 	// the events one export row became).
 	const rejectedEvents = m.events ? m.events.rejected + unknownTicketEvents : 0;
 	const warnings = await count(conn, `SELECT count(*) FROM stage_issues WHERE severity = 'warning'`);
-	await conn.run('DELETE FROM events WHERE event_key IN (SELECT event_key FROM stale_events)');
 	await m.req.beforeCommit?.(conn, id);
 	await conn.run(
 		'DROP TABLE new_tickets; DROP TABLE IF EXISTS new_events; DROP TABLE IF EXISTS ticket_changes; DROP TABLE IF EXISTS event_changes; ' +
