@@ -84,8 +84,9 @@ export async function prepareFacts(conn: DuckDBConnection, sources: FactsSources
  * rolls back, then calls discardFacts().
  */
 export async function writeFacts(conn: DuckDBConnection): Promise<void> {
-	await runStatements(conn, 'ticket_facts_write', factsVersion().tz);
-	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: factsVersion().version });
+	const { tz, version } = factsVersion();
+	await runStatements(conn, 'ticket_facts_write', tz);
+	await conn.run('INSERT OR REPLACE INTO app_meta VALUES ($key, $value)', { key: KEY, value: version });
 	await discardFacts(conn);
 }
 

@@ -39,8 +39,9 @@ export interface FastStage {
 	sha256: string;
 	totalBytes: number;
 	/**
-	 * The typed rows, in the columns of the merge's new_tickets or new_events plus `sure`: the
-	 * merge renames the table (makeNewRows) rather than copying it.
+	 * The typed rows, in the columns of the merge's new_tickets or new_events plus `sure`, `raw`
+	 * (the fields, for zod, of a row SQL is not sure of) and `breaks`: the merge renames the
+	 * table (makeNewRows) rather than copying it.
 	 */
 	table: string;
 	/** Rows SQL was not sure of (read by zod into the staging table instead). */
